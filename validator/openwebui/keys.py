@@ -1,0 +1,21 @@
+"""Secret keys everyone knows: Open WebUI's old fallback and the placeholders tutorials print."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+# Open WebUI's fallback key before 0.9.6, used when nothing generated one.
+OLD_FALLBACK_KEY = "t0p-s3cr3t"
+
+
+@lru_cache(maxsize=1)
+def known_default_keys() -> tuple[str, ...]:
+    text = resources.files(__package__).joinpath("default_keys.txt").read_text("utf-8")
+    return tuple(line for line in (raw.strip() for raw in text.splitlines()) if line and not line.startswith("#"))
+
+
+def is_known_default(value: str, extra: tuple[str, ...] = ()) -> bool:
+    """Exact or case-insensitive match, ignoring surrounding whitespace: `ChangeMe` is still public."""
+    folded = value.strip().casefold()
+    return any(folded == key.casefold() for key in (*known_default_keys(), *extra))

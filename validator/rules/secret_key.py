@@ -1,0 +1,337 @@
+"""WEBUI_SECRET_KEY: whether anyone else can sign session tokens, and whether they survive a restart.
+
+OW201 or OW202 for a key suppress OW203 and OW204 for it: a public or empty key needs no
+strength estimate. Keys are never shown, only their length and a short fingerprint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from validator import secrets
+from validator.findings import Finding, Severity
+from validator.openwebui import keys, versions
+from validator.rules.base import Rule, Subject
+from validator.rules.resolution import Unresolved
+from validator.sources.model import Setting
+
+
+class PublicKey(Rule):
+    """WEBUI_SECRET_KEY is a publicly known default or placeholder.
+
+    ## What it does
+    Compares the key with Open WebUI's old fallback `t0p-s3cr3t` and a curated list of
+    placeholders from tutorials and example files (plus `known-default-keys` from the config),
+    ignoring case and surrounding whitespace. With `target-version` below 0.9.6 it also reports
+    deployments without a key that would fall back to `t0p-s3cr3t`.
+
+    ## Why is this bad?
+    Session tokens are HS256 JWTs signed with this key. Anyone who knows it can mint a token
+    with any user id, including the admin's, and Open WebUI accepts it.
+
+    ## Example
+    ```env
+    WEBUI_SECRET_KEY=t0p-s3cr3t
+    ```
+
+    ## Use instead
+    ```env
+    WEBUI_SECRET_KEY=${WEBUI_SECRET_KEY}  # from a secret store; generate with openssl rand -hex 32
+    ```
+    """
+
+    code = "OW201"
+    name = "secret-key-public"
+    severity = Severity.ERROR
+    security_severity = 9.8
+
+
+class EmptyKey(Rule):
+    """WEBUI_SECRET_KEY is set but empty: the server refuses to start.
+
+    ## What it does
+    Reports an empty key outside the official Docker image, with authentication on.
+
+    ## Why is this bad?
+    Open WebUI stops at start when authentication is on and the key is empty (ValueError before
+    0.9.6, SystemExit after). An empty variable is not an unset one: no default applies. (In
+    the official image an empty key makes start.sh generate one per container instead: OW205.)
+
+    ## Example
+    ```env
+    WEBUI_SECRET_KEY=
+    ```
+
+    ## Use instead
+    ```env
+    WEBUI_SECRET_KEY=<64 hex digits from openssl rand -hex 32>
+    ```
+    """
+
+    code = "OW202"
+    name = "secret-key-empty"
+    severity = Severity.ERROR
+
+
+class ShortKey(Rule):
+    """The key is shorter than 32 bytes (RFC 7518 section 3.2 for HS256).
+
+    ## What it does
+    Measures the key in UTF-8 bytes against `min-secret-key-length` (default 32).
+
+    ## Why is this bad?
+    RFC 7518 requires an HMAC key at least as long as the hash output: 32 bytes for HS256. PyJWT
+    warns (InsecureKeyLengthWarning) for shorter keys, and short keys are open to offline
+    brute force from any one token.
+
+    ## Example
+    ```env
+    WEBUI_SECRET_KEY=Xk29sLq0
+    ```
+
+    ## Use instead
+    ```env
+    WEBUI_SECRET_KEY=<64 hex digits from openssl rand -hex 32>
+    ```
+    """
+
+    code = "OW203"
+    name = "secret-key-short"
+    severity = Severity.ERROR
+    security_severity = 7.5
+
+
+class WeakKey(Rule):
+    """The key has low entropy: a repeated character or pattern, a keyboard or alphabet run, a word plus digits.
+
+    ## What it does
+    Estimates how many bits of randomness the key holds, from the pattern it follows, and
+    reports keys that follow one. The estimate is shown; the key is not.
+
+    ## Why is this bad?
+    Length alone does not make a key secret: `aaaa...` or `password12345678901234567890123`
+    is long enough and guessed at once by any cracking tool run against a captured token.
+
+    ## Example
+    ```env
+    WEBUI_SECRET_KEY=abcdefghijklmnopqrstuvwxyz012345
+    ```
+
+    ## Use instead
+    ```env
+    WEBUI_SECRET_KEY=<64 hex digits from openssl rand -hex 32>
+    ```
+    """
+
+    code = "OW204"
+    name = "secret-key-low-entropy"
+    severity = Severity.WARNING
+    security_severity = 7.0
+
+
+class NoKey(Rule):
+    """An Open WebUI service has no secret key of its own: a new key per container.
+
+    ## What it does
+    Reports services and workloads that set no WEBUI_SECRET_KEY (or set it empty in the
+    official image). It is an error when the service runs more than one replica.
+
+    ## Why is this bad?
+    The official image's start.sh then writes a random key to `/app/backend/.webui_secret_key`,
+    outside the data volume: every recreate of the container signs everyone out and loses OAuth
+    sessions, MFA secrets and encrypted valves. With several replicas each has its own key, so a
+    token issued by one is refused by the next and users are signed out at random.
+
+    ## Example
+    ```yaml
+    services:
+      open-webui:
+        image: ghcr.io/open-webui/open-webui:main
+        deploy:
+          replicas: 2
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      open-webui:
+        image: ghcr.io/open-webui/open-webui:main
+        environment:
+          WEBUI_SECRET_KEY: ${WEBUI_SECRET_KEY}
+        deploy:
+          replicas: 2
+    ```
+    """
+
+    code = "OW205"
+    name = "secret-key-missing"
+    severity = Severity.WARNING
+    security_severity = 5.0
+
+
+class DeprecatedAlias(Rule):
+    """The deprecated WEBUI_JWT_SECRET_KEY is used, or both names are set.
+
+    ## What it does
+    Reports WEBUI_JWT_SECRET_KEY and says which name wins. It is an error with the official
+    Docker image, which sets `WEBUI_SECRET_KEY=""` and so never reads the alias.
+
+    ## Why is this bad?
+    Open WebUI reads the alias only when WEBUI_SECRET_KEY is unset. In the official image it is
+    always set (to empty), and start.sh generates no key while the alias has a value, so the
+    server starts with an empty key and refuses to run. Elsewhere the alias works but will not
+    forever, and two names for one key invite two different values.
+
+    ## Example
+    ```env
+    WEBUI_JWT_SECRET_KEY=<key>
+    ```
+
+    ## Use instead
+    ```env
+    WEBUI_SECRET_KEY=<key>
+    ```
+    """
+
+    code = "OW206"
+    name = "secret-key-deprecated-alias"
+    severity = Severity.WARNING
+
+
+class LiteralKey(Rule):
+    """The secret key is written literally in a committed deployment file.
+
+    ## What it does
+    Reports a non-empty WEBUI_SECRET_KEY written as a literal value in a compose file (not
+    interpolated from the environment).
+
+    ## Why is this bad?
+    Compose files are committed and shared; whoever can read the repository can sign admin
+    tokens. Keep the value in an uncommitted `.env` or a secret store.
+
+    ## Example
+    ```yaml
+    environment:
+      WEBUI_SECRET_KEY: 2f0d6c1e...
+    ```
+
+    ## Use instead
+    ```yaml
+    environment:
+      WEBUI_SECRET_KEY: ${WEBUI_SECRET_KEY}
+    ```
+    """
+
+    code = "OW207"
+    name = "secret-key-literal"
+    severity = Severity.WARNING
+    security_severity = 6.5
+
+
+def check(subject: Subject) -> Iterator[Finding]:
+    if subject.deployment.template:
+        return
+    yield from _alias(subject)
+    key = subject.env.key
+    deployment = subject.deployment
+    if key.state == "unresolved":
+        assert key.setting is not None
+        yield Unresolved.about(key.setting, deployment)
+    elif key.state == "set":
+        assert key.setting is not None
+        yield from _strength(subject, key.setting)
+        yield from _literal(subject, key.setting)
+    elif key.state == "empty" and key.setting is not None and key.setting.name == "WEBUI_SECRET_KEY":
+        if subject.env.auth_enabled is not False:
+            yield EmptyKey.finding(
+                "WEBUI_SECRET_KEY is set but empty: with authentication on, Open WebUI refuses to start "
+                "(an empty variable is not an unset one, so no default or generated key applies)",
+                key.setting.location, setting=key.setting, deployment=deployment)
+    elif key.state in ("generated", "missing"):
+        yield from _missing(subject, key.setting)
+
+
+def _alias(subject: Subject) -> Iterator[Finding]:
+    alias, primary = subject.env.WEBUI_JWT_SECRET_KEY, subject.env.WEBUI_SECRET_KEY
+    if alias is None:
+        return
+    if primary is not None:
+        message = ("WEBUI_JWT_SECRET_KEY is deprecated and ignored here: WEBUI_SECRET_KEY is also set and wins; "
+                   "remove the alias")
+        severity = Severity.WARNING
+    elif subject.env.official_image and alias.value != "":
+        message = ("WEBUI_JWT_SECRET_KEY alone does not work in the official image: it sets WEBUI_SECRET_KEY=\"\" "
+                   "and never reads the alias, and start.sh generates no key while the alias is set, so the "
+                   "server starts with an empty key and refuses to run; rename it to WEBUI_SECRET_KEY")
+        severity = Severity.ERROR
+    else:
+        message = ("WEBUI_JWT_SECRET_KEY is deprecated: Open WebUI reads it only because WEBUI_SECRET_KEY is "
+                   "unset; rename it to WEBUI_SECRET_KEY")
+        severity = Severity.WARNING
+    yield DeprecatedAlias.finding(message, alias.location, severity=severity, setting=alias,
+                                  deployment=subject.deployment)
+
+
+def _strength(subject: Subject, setting: Setting) -> Iterator[Finding]:
+    from validator.keystrength import estimate
+
+    value, deployment, policy = setting.value or "", subject.deployment, subject.policy
+    name = setting.name
+    if keys.is_known_default(value, policy.known_default_keys):
+        # Published defaults may be named; a team's own list of burned keys may not.
+        shown = f"the publicly known key {value.strip()!r}" if keys.is_known_default(value) \
+            else "a key listed in known-default-keys"
+        yield PublicKey.finding(
+            f"{name} is {shown}: anyone can sign a session token for any user, "
+            "admins included; generate a new one with `openssl rand -hex 32`",
+            setting.location, setting=setting, deployment=deployment)
+        return
+    length = len(value.encode("utf-8", "surrogatepass"))
+    if length < policy.min_secret_key_length:
+        yield ShortKey.finding(
+            f"{name} is {length} bytes (sha256 {secrets.fingerprint(value)}), shorter than "
+            f"{policy.min_secret_key_length}: HS256 needs at least 32 bytes (RFC 7518 section 3.2); "
+            "generate one with `openssl rand -hex 32`",
+            setting.location, setting=setting, deployment=deployment)
+    strength = estimate(value)
+    if strength.weakness is not None:
+        yield WeakKey.finding(
+            f"{name} has low entropy: {strength.weakness}, about {strength.bits:.0f} bits "
+            f"({secrets.describe(value)}); generate one with `openssl rand -hex 32`",
+            setting.location, setting=setting, deployment=deployment)
+
+
+def _literal(subject: Subject, setting: Setting) -> Iterator[Finding]:
+    deployment = subject.deployment
+    if deployment.kind == "compose-service" and setting.literal and setting.value \
+            and setting.location.path == deployment.location.path:
+        yield LiteralKey.finding(
+            f"{setting.name} is written literally in {setting.location.path}, which is committed: interpolate it "
+            f"(`{setting.name}: ${{{setting.name}}}`) and keep the value in an uncommitted .env or a secret store",
+            setting.location, setting=setting, deployment=deployment)
+
+
+def _missing(subject: Subject, empty: Setting | None) -> Iterator[Finding]:
+    deployment, env = subject.deployment, subject.env
+    if deployment.kind not in ("compose-service", "k8s-workload", "helm-release"):
+        return
+    version = env.target_version
+    if not env.official_image and versions.falls_back_to_public_key(version) and empty is None:
+        yield PublicKey.finding(
+            f"{deployment.name} sets no WEBUI_SECRET_KEY: unless its start script generates one, Open WebUI "
+            f"{versions.format_version(version)} signs tokens with the public fallback 't0p-s3cr3t'",
+            subject.at(empty), deployment=deployment)
+        return
+    replicas = deployment.replicas or 1
+    if env.official_image:
+        message = (f"{deployment.name} has no WEBUI_SECRET_KEY" + (" (it is empty)" if empty else "") +
+                   ": the official image's start.sh generates a new key in each container, so every recreate "
+                   "signs everyone out and loses OAuth sessions and MFA secrets")
+    else:
+        message = (f"{deployment.name} has no WEBUI_SECRET_KEY: Open WebUI 0.9.6+ refuses to start unless its "
+                   "start script generates a key, and a generated key changes with every new container")
+    if replicas > 1:
+        message += f"; with {replicas} replicas each has its own key, so users are signed out at random"
+    yield NoKey.finding(message + "; set WEBUI_SECRET_KEY from a secret", subject.at(empty),
+                        severity=Severity.ERROR if replicas > 1 else Severity.WARNING,
+                        setting=empty, deployment=deployment)

@@ -1,0 +1,157 @@
+"""The Open WebUI auth environment: located values in, what Open WebUI will do out.
+
+The JSON Schema exported from `AuthEnvironment` (schemas/openwebui-auth-env.schema.json) describes
+the values a deployment may set, so other tools can check them; the model itself keeps where each
+value is written, and derives the effective key and lifetime the way Open WebUI does.
+Regenerate the schema with `python -m validator.schema_export`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic.json_schema import SkipJsonSchema
+
+from validator.openwebui import durations, keys, versions
+from validator.sources.model import Setting
+
+# Values Open WebUI reads exactly as written: `-1`, `0`, or number-unit pairs with nothing but
+# whitespace around them. Anything else is rejected (OW101) or partly ignored (OW102).
+ACCEPTED_JWT_EXPIRES_IN = r"^(-1|0|\s*(-?[0-9]+(\.[0-9]+)?(ms|s|m|h|d|w)\s*)+)$"
+MIN_KEY_LENGTH = 32
+
+_BOOLEAN = {
+    "type": "string",
+    "description": "Open WebUI reads value.lower() == 'true': only 'true' in any case is true; "
+    "'1', 'yes' and 'on' are false. Unset means true.",
+}
+
+
+def _jwt_schema() -> dict[str, object]:
+    return {
+        "type": "string",
+        "pattern": ACCEPTED_JWT_EXPIRES_IN,
+        "description": "Token lifetime as number-unit pairs (ms, s, m, h, d, w), e.g. 4w, 12h, 1h30m; "
+        "-1 or 0 for no expiry. Units are case-sensitive; a bare number such as 3600 is rejected.",
+        "examples": ["4w", "12h", "1h30m"],
+    }
+
+
+def _key_schema() -> dict[str, object]:
+    return {
+        "type": "string",
+        "minLength": MIN_KEY_LENGTH,
+        "not": {"enum": list(keys.known_default_keys())},
+        "description": "HS256 signing key for session tokens: at least 32 bytes of randomness "
+        "(e.g. `openssl rand -hex 32`), never a published default or placeholder.",
+    }
+
+
+KeyState = Literal["set", "unresolved", "empty", "generated", "missing"]
+
+
+@dataclass(frozen=True, slots=True)
+class EffectiveKey:
+    """Which key Open WebUI signs with, and how it got there."""
+
+    state: KeyState
+    # The setting the key is read from (for "set", "unresolved" and "empty").
+    setting: Setting | None
+    # Why, in words, for messages ("the official image ignores WEBUI_JWT_SECRET_KEY ...").
+    how: str
+
+
+def _value_schema(schema: dict[str, object]) -> None:
+    """The exported schema describes the values as an env mapping: strings, no defaults."""
+    for prop in schema.get("properties", {}).values():  # type: ignore[union-attr]
+        prop.pop("default", None)
+    schema["additionalProperties"] = {"type": "string"}
+
+
+def _setting(schema: dict[str, object]) -> object:
+    return Annotated[Setting | None, WithJsonSchema(schema)]
+
+
+class AuthEnvironment(BaseModel):
+    """The five variables that decide how Open WebUI signs and expires session tokens."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        defer_build=True,
+        title="Open WebUI auth environment",
+        json_schema_extra=lambda schema: _value_schema(schema),
+    )
+
+    JWT_EXPIRES_IN: _setting(_jwt_schema()) = None  # type: ignore[valid-type]
+    WEBUI_SECRET_KEY: _setting(_key_schema()) = None  # type: ignore[valid-type]
+    WEBUI_JWT_SECRET_KEY: _setting({**_key_schema(), "deprecated": True,  # type: ignore[valid-type]
+                                    "description": "Deprecated alias, read only when WEBUI_SECRET_KEY is unset."}) = None
+    WEBUI_AUTH: _setting(_BOOLEAN) = None  # type: ignore[valid-type]
+    ENABLE_PERSISTENT_CONFIG: _setting(_BOOLEAN) = None  # type: ignore[valid-type]
+
+    # How the deployment starts, which decides what an empty or missing key means.
+    official_image: SkipJsonSchema[bool] = Field(False, exclude=True)
+    target_version: SkipJsonSchema[versions.Version] = Field(versions.LATEST, exclude=True)
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Setting], *, official_image: bool = False,
+                      target_version: versions.Version = versions.LATEST) -> AuthEnvironment:
+        known = {name: settings[name] for name in cls.variable_names() if name in settings}
+        return cls(**known, official_image=official_image, target_version=target_version)
+
+    @staticmethod
+    def variable_names() -> tuple[str, ...]:
+        return ("JWT_EXPIRES_IN", "WEBUI_SECRET_KEY", "WEBUI_JWT_SECRET_KEY", "WEBUI_AUTH", "ENABLE_PERSISTENT_CONFIG")
+
+    @staticmethod
+    def _flag(setting: Setting | None) -> bool | None:
+        """Open WebUI's `os.getenv(NAME, 'True').lower() == 'true'`; None when unknowable."""
+        if setting is None:
+            return True
+        if setting.value is None:
+            return None
+        return setting.value.lower() == "true"
+
+    @property
+    def auth_enabled(self) -> bool | None:
+        return self._flag(self.WEBUI_AUTH)
+
+    @property
+    def persistent_config(self) -> bool | None:
+        return self._flag(self.ENABLE_PERSISTENT_CONFIG)
+
+    @property
+    def expiry_text(self) -> str | None:
+        """The JWT_EXPIRES_IN string Open WebUI parses (its default when unset); None if unknowable."""
+        if self.JWT_EXPIRES_IN is None:
+            return versions.default_jwt_expires_in(self.target_version)
+        return self.JWT_EXPIRES_IN.value
+
+    @cached_property
+    def lifetime(self) -> durations.Reading | None:
+        text = self.expiry_text
+        return None if text is None else durations.explain(text)
+
+    @cached_property
+    def key(self) -> EffectiveKey:
+        primary, alias = self.WEBUI_SECRET_KEY, self.WEBUI_JWT_SECRET_KEY
+        if self.official_image:
+            # The image sets WEBUI_SECRET_KEY="" and start.sh passes it on, so the alias is never
+            # read; start.sh generates a key only when both are empty or unset.
+            if primary is not None and primary.value != "":
+                return EffectiveKey("unresolved" if primary.value is None else "set", primary, "")
+            if alias is not None and alias.value != "":
+                return EffectiveKey("empty", alias, "the official image sets WEBUI_SECRET_KEY=\"\" and never reads "
+                                    "WEBUI_JWT_SECRET_KEY, and start.sh generates no key while the alias is set")
+            return EffectiveKey("generated", primary, "start.sh generates a random key inside each container")
+        chosen = primary if primary is not None else alias
+        if chosen is None:
+            return EffectiveKey("missing", None, "")
+        if chosen.value is None:
+            return EffectiveKey("unresolved", chosen, "")
+        if chosen.value == "":
+            return EffectiveKey("empty", chosen, "")
+        return EffectiveKey("set", chosen, "")

@@ -1,0 +1,1 @@
+"""Readers that turn deployment files into located settings and deployments."""

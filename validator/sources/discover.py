@@ -1,0 +1,100 @@
+"""Which files to read: names that deployment files have, found by walking directories.
+
+The same patterns generate the pre-commit hook's `files` regex (see validator/hook_manifest.py),
+so the hook and a directory walk always agree.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from typing import Literal
+
+Kind = Literal["dotenv", "yaml"]
+
+# Matched against the file's base name.
+ENV_NAME = r"\.env(?:\.[^/]*)?|[^/]*\.env"
+YAML_NAME = r"[^/]*\.ya?ml"
+COMPOSE_NAME = r"(?:docker-)?compose(?:\.[^/]*)?\.ya?ml"
+_ENV = re.compile(rf"^(?:{ENV_NAME})$")
+_YAML = re.compile(rf"^(?:{YAML_NAME})$")
+_COMPOSE = re.compile(rf"^(?:{COMPOSE_NAME})$")
+_TEMPLATE = re.compile(r"(?:^|[.\-_])(?:example|sample|template|dist|tpl|tmpl)(?:$|[.\-_])", re.IGNORECASE)
+
+SKIP_DIRS = frozenset({
+    ".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".terraform", ".cache",
+})
+
+
+def hook_files_pattern() -> str:
+    """The regex pre-commit matches against repository-relative paths."""
+    return rf"(^|/)({ENV_NAME}|{YAML_NAME})$"
+
+
+def kind_of(path: str) -> Kind | None:
+    name = os.path.basename(path)
+    if _YAML.match(name):
+        return "yaml"
+    if _ENV.match(name):
+        return "dotenv"
+    return None
+
+
+def is_compose_name(path: str) -> bool:
+    return _COMPOSE.match(os.path.basename(path)) is not None
+
+
+def is_template(path: str) -> bool:
+    """`.env.example`, `example.env`, `.env.sample`, ...: files meant to be copied, not deployed."""
+    return _TEMPLATE.search(os.path.basename(path).removeprefix(".env")) is not None
+
+
+def normalise(path: str) -> str:
+    return os.path.normpath(path)
+
+
+def walk(root: str) -> Iterator[str]:
+    """Files under root whose names are deployment files; no symlinked directories (no loops)."""
+    stack = [root]
+    while stack:
+        directory = stack.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        subdirs = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if entry.name not in SKIP_DIRS and not os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+                    subdirs.append(entry.path)
+            elif kind_of(entry.name) is not None:
+                yield normalise(entry.path)
+        stack.extend(reversed(subdirs))
+
+
+def expand(paths: list[str]) -> list[str]:
+    """Explicit files are always checked; directories are walked. Order kept, duplicates dropped."""
+    seen: dict[str, None] = {}
+    for path in paths:
+        if os.path.isdir(path):
+            for found in walk(path):
+                seen.setdefault(found, None)
+        else:
+            seen.setdefault(normalise(path), None)
+    return list(seen)
+
+
+def compose_files_beside(path: str) -> list[str]:
+    """Compose files in the same directory as an env file, which may interpolate from it."""
+    directory = os.path.dirname(path) or "."
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return []
+    return [normalise(os.path.join(directory, name)) for name in names if _COMPOSE.match(name)]

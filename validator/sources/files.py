@@ -1,0 +1,111 @@
+"""Reading files safely, once: size limits, encodings, and a cache shared by all sources."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import stat
+from collections.abc import Callable
+from typing import TypeVar
+
+from validator.findings import Finding, Severity
+from validator.location import Location
+
+T = TypeVar("T")
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+
+
+class SourceError(Exception):
+    """A file cannot be read or parsed; carries the OW001 finding to report for it."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+def unreadable(location: Location, message: str) -> SourceError:
+    return SourceError(Finding("OW001", Severity.ERROR, message, location))
+
+
+def decode(data: bytes, path: str) -> str:
+    """Decode as UTF-8 (or UTF-16 with a BOM); newlines become \\n so positions stay right."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+        encoding = "utf-8"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise unreadable(Location(path, line, column), f"cannot decode as {encoding}: invalid byte at this position") from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise unreadable(Location(path, line, 1), "binary file (NUL byte): not a text file")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+class Workspace:
+    """Every file a run touches goes through here, so each is read and parsed only once."""
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._texts: dict[str, str | SourceError] = {}
+        self._parsed: dict[tuple[str, str], object] = {}
+
+    def text(self, path: str) -> str:
+        """The file's text; raises SourceError (OW001) for anything that is not a readable text file."""
+        cached = self._texts.get(path)
+        if cached is None:
+            try:
+                cached = self._read(path)
+            except SourceError as exc:
+                cached = exc
+            self._texts[path] = cached
+        if isinstance(cached, SourceError):
+            raise cached
+        return cached
+
+    def parsed(self, kind: str, path: str, parse: Callable[[str, str], T]) -> T:
+        """`parse(text, path)` once per (kind, path); a SourceError is cached and re-raised too."""
+        key = (kind, path)
+        if key not in self._parsed:
+            try:
+                self._parsed[key] = parse(self.text(path), path)
+            except SourceError as exc:
+                self._parsed[key] = exc
+        result = self._parsed[key]
+        if isinstance(result, SourceError):
+            raise result
+        return result  # type: ignore[return-value]
+
+    def _read(self, path: str) -> str:
+        here = Location(path)
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            raise unreadable(here, "file not found (or a broken symbolic link)") from None
+        except OSError as exc:
+            raise unreadable(here, f"cannot read: {exc.strerror}") from None
+        if stat.S_ISDIR(info.st_mode):
+            raise unreadable(here, "is a directory, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            # FIFOs, sockets and devices could block forever or never end.
+            raise unreadable(here, "not a regular file (FIFO, socket or device): not read")
+        if info.st_size > self.max_bytes:
+            raise unreadable(here, f"file is {info.st_size} bytes, over the {self.max_bytes}-byte limit: not read")
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(self.max_bytes + 1)
+        except OSError as exc:
+            raise unreadable(here, f"cannot read: {exc.strerror}") from None
+        if len(data) > self.max_bytes:
+            raise unreadable(here, f"file grew over the {self.max_bytes}-byte limit while read: not read")
+        return decode(data, path)

@@ -1,0 +1,71 @@
+"""Read one file into a ParsedFile, choosing the reader by name and, for YAML, by content."""
+
+from __future__ import annotations
+
+import re
+
+from validator.location import Location
+from validator.openwebui.detect import has_marker
+from validator.sources import discover
+from validator.sources.files import SourceError, Workspace
+from validator.sources.model import Deployment, ParsedFile
+
+_ENV_NAMES = re.compile(r"^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*[=:]", re.MULTILINE)
+_TEMPLATE_MARKUP = re.compile(r"\{\{|\{%")
+
+
+def load(ws: Workspace, path: str) -> ParsedFile:
+    kind = discover.kind_of(path)
+    if kind == "yaml" or (kind is None and path.endswith((".yml", ".yaml"))):
+        return load_yaml(ws, path)
+    return load_env_file(ws, path)
+
+
+def load_env_file(ws: Workspace, path: str) -> ParsedFile:
+    from validator.sources.dotenv import parse_dotenv
+
+    try:
+        parsed = ws.parsed("dotenv", path, parse_dotenv)
+    except SourceError as exc:
+        return ParsedFile(path, "dotenv", findings=[exc.finding], openwebui=_names_look_openwebui(ws, path))
+    deployment = Deployment(
+        name=f"env file {path}",
+        kind="env-file",
+        location=Location(path),
+        settings=parsed.resolve(),
+        openwebui=has_marker(parsed.names()),
+        template=discover.is_template(path),
+    )
+    return ParsedFile(path, "dotenv", [deployment], list(parsed.findings), openwebui=deployment.openwebui)
+
+
+def load_yaml(ws: Workspace, path: str) -> ParsedFile:
+    from validator.sources import compose, yamlfile
+
+    try:
+        text = ws.text(path)
+        documents = yamlfile.load_documents(text, path)
+    except SourceError as exc:
+        if _is_template(ws, path):
+            # Helm and Jinja templates are not YAML until rendered; they are not ours to judge.
+            return ParsedFile(path, "template")
+        return ParsedFile(path, "yaml", findings=[exc.finding], openwebui=True)
+    for document in documents:
+        if compose.is_compose(document):
+            return compose.read_compose(ws, path, document)
+    return ParsedFile(path, "yaml")
+
+
+def _is_template(ws: Workspace, path: str) -> bool:
+    try:
+        return _TEMPLATE_MARKUP.search(ws.text(path)) is not None
+    except SourceError:
+        return False
+
+
+def _names_look_openwebui(ws: Workspace, path: str) -> bool:
+    """For a file that does not parse: do its lines still name Open WebUI variables?"""
+    try:
+        return has_marker(_ENV_NAMES.findall(ws.text(path)))
+    except SourceError:
+        return False

@@ -1,0 +1,70 @@
+"""What every source produces: located settings grouped into deployments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from validator.findings import Finding
+from validator.location import Location
+
+DeploymentKind = Literal["compose-service", "env-file", "k8s-workload", "helm-release", "stored-config"]
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One variable's value as a deployment receives it, with the place it is written.
+
+    `value` is None when it cannot be known statically (`unresolved` says why). The repr hides
+    the value: settings end up in tracebacks and logs, and some of them are secret keys.
+    """
+
+    name: str
+    value: str | None
+    location: Location
+    # False when the value arrives through interpolation or a reference rather than being
+    # written right here (OW207 cares: a literal key in a compose file is committed).
+    literal: bool = True
+    unresolved: str = ""
+    # The file that defines this setting for the deployment (`env_file`, compose `environment`),
+    # which may differ from `location.path` when the value is interpolated from `.env`.
+    via: str = ""
+
+    def __repr__(self) -> str:
+        shown = "unresolved" if self.value is None else f"<{len(self.value)} chars>"
+        return f"Setting({self.name}={shown} at {self.location})"
+
+
+@dataclass(slots=True)
+class Deployment:
+    """Something that runs Open WebUI (or might): a compose service, a workload, a bare env file."""
+
+    name: str
+    kind: DeploymentKind
+    location: Location
+    settings: dict[str, Setting] = field(default_factory=dict)
+    image: str | None = None
+    replicas: int | None = None
+    # True for the official image, whose start.sh generates a key and sets WEBUI_SECRET_KEY="".
+    official_image: bool = False
+    # True when the image or the settings show this is Open WebUI (see validator.openwebui.detect).
+    openwebui: bool = False
+    # `.env.example` and friends: templates to copy, not running deployments.
+    template: bool = False
+    # Files this deployment takes settings from; an env file used by a deployment is not one itself.
+    uses: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class ParsedFile:
+    """The result of reading one file: its deployments, and findings about the file itself."""
+
+    path: str
+    kind: str
+    deployments: list[Deployment] = field(default_factory=list)
+    # OW001/OW002/OW209 found while reading; emitted only if the file belongs to Open WebUI.
+    findings: list[Finding] = field(default_factory=list)
+    # Files read on this file's behalf (env_file, the .env beside a compose file).
+    uses: tuple[str, ...] = ()
+    # Set when the file itself says it is Open WebUI's (it sets an Open WebUI-specific variable).
+    openwebui: bool = False
