@@ -3,7 +3,7 @@
 The JSON Schema exported from `AuthEnvironment` (schemas/openwebui-auth-env.schema.json) describes
 the values a deployment may set, so other tools can check them; the model itself keeps where each
 value is written, and derives the effective key and lifetime the way Open WebUI does.
-Regenerate the schema with `python -m validator.schema_export`.
+Regenerate the schema with `python -m validator.generate`.
 """
 
 from __future__ import annotations
@@ -60,8 +60,6 @@ class EffectiveKey:
     state: KeyState
     # The setting the key is read from (for "set", "unresolved" and "empty").
     setting: Setting | None
-    # Why, in words, for messages ("the official image ignores WEBUI_JWT_SECRET_KEY ...").
-    how: str
 
 
 def _value_schema(schema: dict[str, object]) -> None:
@@ -142,16 +140,16 @@ class AuthEnvironment(BaseModel):
             # The image sets WEBUI_SECRET_KEY="" and start.sh passes it on, so the alias is never
             # read; start.sh generates a key only when both are empty or unset.
             if primary is not None and primary.value != "":
-                return EffectiveKey("unresolved" if primary.value is None else "set", primary, "")
+                return EffectiveKey("unresolved" if primary.value is None else "set", primary)
             if alias is not None and alias.value != "":
-                return EffectiveKey("empty", alias, "the official image sets WEBUI_SECRET_KEY=\"\" and never reads "
-                                    "WEBUI_JWT_SECRET_KEY, and start.sh generates no key while the alias is set")
-            return EffectiveKey("generated", primary, "start.sh generates a random key inside each container")
+                # The alias stops start.sh from generating a key, and the server gets "" (OW206).
+                return EffectiveKey("empty", alias)
+            return EffectiveKey("generated", primary)
         chosen = primary if primary is not None else alias
         if chosen is None:
-            return EffectiveKey("missing", None, "")
+            return EffectiveKey("missing", None)
         if chosen.value is None:
-            return EffectiveKey("unresolved", chosen, "")
+            return EffectiveKey("unresolved", chosen)
         if chosen.value == "":
-            return EffectiveKey("empty", chosen, "")
-        return EffectiveKey("set", chosen, "")
+            return EffectiveKey("empty", chosen)
+        return EffectiveKey("set", chosen)

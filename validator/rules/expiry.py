@@ -346,8 +346,9 @@ def _meaning(subject: Subject, setting: Setting, reading: Reading) -> Iterator[F
             yield report(NeverExpires, f"JWT_EXPIRES_IN={raw!r}: tokens never expire ({reading.reason}); "
                          "a leaked token stays valid until the key is rotated")
     elif reading.outcome == "negative":
-        yield report(NegativeExpiry, f"JWT_EXPIRES_IN={raw!r} is a negative lifetime ({meaning(reading)}): "
-                     "sign-in succeeds but the next request is refused")
+        yield report(NegativeExpiry, f"JWT_EXPIRES_IN={raw!r} is a negative lifetime of "
+                     f"{durations.in_words(reading.seconds or 0)}: every token is expired when issued, so sign-in "
+                     "succeeds but the next request is refused")
     else:
         yield from _policy(report, raw, reading.seconds or 0.0, subject)
     if not reading.admin_panel_savable:

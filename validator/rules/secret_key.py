@@ -268,7 +268,7 @@ def _alias(subject: Subject) -> Iterator[Finding]:
         message = ("WEBUI_JWT_SECRET_KEY is deprecated: Open WebUI reads it only because WEBUI_SECRET_KEY is "
                    "unset; rename it to WEBUI_SECRET_KEY")
         severity = Severity.WARNING
-    yield DeprecatedAlias.finding(message, alias.location, severity=severity, setting=alias,
+    yield DeprecatedAlias.finding(message, alias.assigned or alias.location, severity=severity, setting=alias,
                                   deployment=subject.deployment)
 
 

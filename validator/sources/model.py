@@ -29,6 +29,9 @@ class Setting:
     # The file that defines this setting for the deployment (`env_file`, compose `environment`),
     # which may differ from `location.path` when the value is interpolated from `.env`.
     via: str = ""
+    # Where the variable is assigned, when its value is written elsewhere (`KEY: ${KEY}` in a
+    # compose file, value in `.env`): findings about the name (OW206) point here.
+    assigned: Location | None = None
 
     def __repr__(self) -> str:
         shown = "unresolved" if self.value is None else f"<{len(self.value)} chars>"

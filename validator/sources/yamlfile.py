@@ -1,0 +1,180 @@
+"""YAML at the node level: positions for every value, merge keys, and no object construction.
+
+Compose files now and Kubernetes/Helm values later are read as `yaml.Node` trees, never as
+Python objects: no tag is ever executed (`!!python/object` stays a node), and every value keeps
+the line and column it is written at. Aliases share nodes, so a "billion laughs" document is
+small here; the helpers below walk only what they are asked about and memoise merged mappings,
+so they never expand it either.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from validator.location import Location
+from validator.sources.files import SourceError, unreadable
+
+_Loader = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+
+MERGE_TAG = "tag:yaml.org,2002:merge"
+NULL_TAG = "tag:yaml.org,2002:null"
+# Merge chains deeper than this are ignored rather than followed (no real file comes close).
+_MAX_MERGE_DEPTH = 64
+
+Entries = list[tuple[str, yaml.Node, yaml.Node]]
+
+
+def load_documents(text: str, path: str) -> list[yaml.Node]:
+    """Every document's root node; raises SourceError (OW001) at the syntax error's position.
+
+    The message holds only the parser's `problem` text: str(exc) quotes the offending line,
+    which may be the one holding a secret key.
+    """
+    try:
+        return [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc, path) from None
+    except yaml.reader.ReaderError as exc:
+        raise unreadable(_offset_location(text, path, exc.position), f"YAML syntax error: {exc.reason}") from None
+    except UnicodeError as exc:
+        start = getattr(exc, "start", 0)
+        raise unreadable(_char_location(text, path, start), "YAML syntax error: invalid character (lone surrogate)") from None
+    except yaml.YAMLError:
+        raise unreadable(Location(path), "YAML syntax error") from None
+    except RecursionError:
+        # Only the pure-Python loader recurses; libyaml stops at its own nesting limit.
+        raise unreadable(Location(path), "YAML syntax error: nesting too deep") from None
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, path: str) -> SourceError:
+    mark = exc.problem_mark or exc.context_mark
+    location = Location(path, mark.line + 1, mark.column + 1) if mark is not None else Location(path)
+    problem = exc.problem or "invalid YAML"
+    if problem == "second occurrence" and exc.context and "duplicate anchor" in exc.context:
+        problem = "duplicate anchor (second occurrence here)"
+    return unreadable(location, f"YAML syntax error: {problem}")
+
+
+def _offset_location(text: str, path: str, position: int) -> Location:
+    """A ReaderError's position: libyaml counts UTF-8 bytes, the Python reader counts characters."""
+    if _Loader is not yaml.SafeLoader:
+        position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
+    return _char_location(text, path, position)
+
+
+def _char_location(text: str, path: str, index: int) -> Location:
+    index = max(0, min(index, len(text)))
+    line_start = text.rfind("\n", 0, index) + 1
+    return Location(path, text.count("\n", 0, index) + 1, index - line_start + 1)
+
+
+def node_location(node: yaml.Node, path: str) -> Location:
+    """Where a node is written (1-based); for a single-line quoted scalar, inside the quotes."""
+    start, end = node.start_mark, node.end_mark
+    line, column = start.line + 1, start.column + 1
+    end_line, end_column = end.line + 1, end.column + 1
+    if isinstance(node, yaml.ScalarNode) and node.style in ("'", '"') and end_line == line:
+        return Location(path, line, column + 1, end_line, max(column + 1, end_column - 1))
+    return Location(path, line, column, end_line, end_column)
+
+
+def key_text(node: yaml.Node) -> str | None:
+    """A mapping key as a string (`3600:` is "3600"); None for keys that are not scalars."""
+    return node.value if isinstance(node, yaml.ScalarNode) else None
+
+
+def is_merge_key(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == MERGE_TAG
+
+
+def mapping_get(node: yaml.Node, key: str) -> yaml.Node | None:
+    """The value of `key` in a mapping, merge keys resolved; None when absent or not a mapping."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for name, _key, value in mapping_entries(node):
+        if name == key:
+            return value
+    return None
+
+
+def mapping_entries(node: yaml.Node) -> Entries:
+    """(key, key node, value node) for a mapping, as a YAML loader would see it.
+
+    Merge keys are resolved per the YAML merge spec: explicitly written keys override merged
+    ones, and among `<<: [*a, *b]` the earlier source wins. A key written twice takes the later
+    value (as PyYAML does; see `duplicate_keys`). Non-scalar keys are skipped. Not a mapping: [].
+    """
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    if not any(is_merge_key(key) for key, _ in node.value):
+        return _explicit(node)
+    return list(_merged(node, {}, set(), 0).values())
+
+
+def _explicit(node: yaml.MappingNode) -> Entries:
+    seen: dict[str, tuple[str, yaml.Node, yaml.Node]] = {}
+    for key, value in node.value:
+        name = key_text(key)
+        if name is not None and not is_merge_key(key):
+            seen.pop(name, None)  # a later duplicate also takes the later position in the order
+            seen[name] = (name, key, value)
+    return list(seen.values())
+
+
+def _merged(
+    node: yaml.MappingNode,
+    memo: dict[int, dict[str, tuple[str, yaml.Node, yaml.Node]]],
+    active: set[int],
+    depth: int,
+) -> dict[str, tuple[str, yaml.Node, yaml.Node]]:
+    """Entries of `node` with its merges, each mapping computed once per call (aliases share
+    nodes, so memoising by identity keeps billion-laughs merge graphs linear); cycles and
+    chains deeper than _MAX_MERGE_DEPTH contribute nothing."""
+    ident = id(node)
+    cached = memo.get(ident)
+    if cached is not None:
+        return cached
+    result = {entry[0]: entry for entry in _explicit(node)}
+    if depth < _MAX_MERGE_DEPTH:
+        active.add(ident)
+        for key, value in node.value:
+            if not is_merge_key(key):
+                continue
+            sources = value.value if isinstance(value, yaml.SequenceNode) else [value]
+            for source in sources:
+                if not isinstance(source, yaml.MappingNode) or id(source) in active:
+                    continue
+                for name, entry in _merged(source, memo, active, depth + 1).items():
+                    result.setdefault(name, entry)
+        active.discard(ident)
+    memo[ident] = result
+    return result
+
+
+def duplicate_keys(node: yaml.Node) -> list[tuple[str, yaml.Node, yaml.Node]]:
+    """(key, first key node, later key node) for each key written again in this mapping.
+
+    Only explicitly written keys count: a key that overrides a merged one is the point of merge
+    keys. Docker compose (yaml.v3) rejects duplicates; PyYAML silently keeps the later one.
+    """
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    first: dict[str, yaml.Node] = {}
+    found = []
+    for key, _value in node.value:
+        name = key_text(key)
+        if name is None or is_merge_key(key):
+            continue
+        if name in first:
+            found.append((name, first[name], key))
+        else:
+            first[name] = key
+    return found
+
+
+def scalar_text(node: yaml.Node | None) -> str | None:
+    """A scalar's text as written (`3600`, `False`); None for null (`~`, `null`, empty) and for
+    mappings and sequences."""
+    if not isinstance(node, yaml.ScalarNode) or node.tag == NULL_TAG:
+        return None
+    return node.value
