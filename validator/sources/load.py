@@ -10,13 +10,13 @@ from validator.sources import discover
 from validator.sources.files import SourceError, Workspace
 from validator.sources.model import Deployment, ParsedFile
 
+# Variable names on the lines of an env file that does not parse: are they Open WebUI's?
 _ENV_NAMES = re.compile(r"^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*[=:]", re.MULTILINE)
 _TEMPLATE_MARKUP = re.compile(r"\{\{|\{%")
 
 
 def load(ws: Workspace, path: str) -> ParsedFile:
-    kind = discover.kind_of(path)
-    if kind == "yaml" or (kind is None and path.endswith((".yml", ".yaml"))):
+    if discover.kind_of(path) == "yaml":
         return load_yaml(ws, path)
     return load_env_file(ws, path)
 
@@ -25,9 +25,14 @@ def load_env_file(ws: Workspace, path: str) -> ParsedFile:
     from validator.sources.dotenv import parse_dotenv
 
     try:
+        text = ws.text(path)
+    except SourceError as exc:
+        # A file that cannot be read at all gets its verdict whatever it was meant to hold.
+        return ParsedFile(path, "dotenv", findings=[exc.finding], openwebui=True)
+    try:
         parsed = ws.parsed("dotenv", path, parse_dotenv)
     except SourceError as exc:
-        return ParsedFile(path, "dotenv", findings=[exc.finding], openwebui=_names_look_openwebui(ws, path))
+        return ParsedFile(path, "dotenv", findings=[exc.finding], openwebui=has_marker(_ENV_NAMES.findall(text)))
     deployment = Deployment(
         name=f"env file {path}",
         kind="env-file",
@@ -59,13 +64,5 @@ def load_yaml(ws: Workspace, path: str) -> ParsedFile:
 def _is_template(ws: Workspace, path: str) -> bool:
     try:
         return _TEMPLATE_MARKUP.search(ws.text(path)) is not None
-    except SourceError:
-        return False
-
-
-def _names_look_openwebui(ws: Workspace, path: str) -> bool:
-    """For a file that does not parse: do its lines still name Open WebUI variables?"""
-    try:
-        return has_marker(_ENV_NAMES.findall(ws.text(path)))
     except SourceError:
         return False
