@@ -38,7 +38,8 @@ def canary_tree(root: Path, write) -> list[str]:
 
 def test_canaries_never_reach_stdout_or_stderr(cli, tmp_path: Path, write) -> None:
     canaries = canary_tree(tmp_path, write)
-    result = cli("check", ".", "--fail-on", "info", cwd=tmp_path)
+    result = cli("check", ".", "--fail-on", "info", "--verbose", cwd=tmp_path)
+    assert "WEBUI_SECRET_KEY (" in result.stderr  # the verbose report ran and described keys
     codes = {line.split()[1] for line in result.stdout.splitlines()[:-1]}
     # The tree really exercises every key rule and error path.
     assert {"OW001", "OW002", "OW203", "OW204", "OW206", "OW207", "OW208"} <= codes, result.stdout

@@ -8,6 +8,19 @@ import sys
 from validator import __version__
 
 
+def _size(text: str) -> int:
+    """`5M`, `512K`, `1048576`: bytes."""
+    units = {"K": 1024, "M": 1024**2, "G": 1024**3}
+    number, unit = (text[:-1], units[text[-1].upper()]) if text[-1:].upper() in units else (text, 1)
+    try:
+        size = int(number) * unit
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 5M, 512K, 1048576)") from None
+    if size <= 0:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (must be positive)")
+    return size
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="owui-validate",
@@ -28,6 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--min-jwt-expiry", metavar="DURATION", help="OW106 below this lifetime (default: 1m)")
     check.add_argument("--target-version", metavar="VERSION",
                        help="the Open WebUI release deployed (default: the latest known)")
+    check.add_argument("--max-file-size", metavar="SIZE", type=_size, default=_size("5M"),
+                       help="skip larger files with an OW001 finding, without reading them (default: 5M)")
+    check.add_argument("-v", "--verbose", action="store_true",
+                       help="also print each deployment found and what Open WebUI will do with it (to stderr)")
+    check.add_argument("--debug", action="store_true",
+                       help="print where an internal error happened (stack frames; never values)")
 
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("code", nargs="?", metavar="CODE", help="a rule code such as OW101")

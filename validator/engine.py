@@ -23,20 +23,30 @@ class Options:
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
+@dataclass(frozen=True, slots=True)
+class InternalError:
+    """A bug of ours met while checking `path`: reported, and the other files still checked."""
+
+    path: str
+    error: BaseException
+
+
 @dataclass(slots=True)
 class Result:
     findings: list[Finding]
     files: list[str]
     deployments: list[Deployment]
+    errors: list[InternalError] = field(default_factory=list)
 
 
 def check(paths: list[str], options: Options | None = None) -> Result:
     options = options or Options()
     ws = Workspace(options.max_bytes)
     requested = discover.expand(paths)
-    parsed = {path: load(ws, path) for path in requested}
+    errors: list[InternalError] = []
+    parsed = {path: _load(ws, path, errors) for path in requested}
     for path in _context(requested, parsed):
-        parsed[path] = load(ws, path)
+        parsed[path] = _load(ws, path, errors)
 
     used = {use for result in parsed.values() for use in result.uses}
     deployments = [
@@ -51,10 +61,19 @@ def check(paths: list[str], options: Options | None = None) -> Result:
     ours = [deployment for deployment in deployments if deployment.openwebui]
 
     findings = _file_findings(parsed, ours, options.assume_openwebui)
-    findings += _rule_findings(ours, options.policy)
+    findings += _rule_findings(ours, options.policy, errors)
 
     scope = set(requested) | {use for path in requested for use in parsed[path].uses}
-    return Result(_collate(f for f in findings if f.location.path in scope), requested, ours)
+    return Result(_collate(f for f in findings if f.location.path in scope), requested, ours,
+                  [error for error in errors if error.path in scope])
+
+
+def _load(ws: Workspace, path: str, errors: list[InternalError]) -> ParsedFile:
+    try:
+        return load(ws, path)
+    except Exception as exc:  # noqa: BLE001 - one file's bug must not stop the others
+        errors.append(InternalError(path, exc))
+        return ParsedFile(path, "error")
 
 
 def _context(requested: list[str], parsed: dict[str, ParsedFile]) -> list[str]:
@@ -82,7 +101,7 @@ def _file_findings(parsed: dict[str, ParsedFile], ours: list[Deployment], assume
     ]
 
 
-def _rule_findings(deployments: list[Deployment], policy: Policy) -> list[Finding]:
+def _rule_findings(deployments: list[Deployment], policy: Policy, errors: list[InternalError]) -> list[Finding]:
     from validator.rules import expiry, secret_key, sharing
     from validator.rules.base import Subject
     from validator.schema import AuthEnvironment
@@ -94,8 +113,10 @@ def _rule_findings(deployments: list[Deployment], policy: Policy) -> list[Findin
     ]
     findings: list[Finding] = []
     for subject in subjects:
-        findings.extend(expiry.check(subject))
-        findings.extend(secret_key.check(subject))
+        try:
+            findings.extend([*expiry.check(subject), *secret_key.check(subject)])
+        except Exception as exc:  # noqa: BLE001 - one deployment's bug must not stop the others
+            errors.append(InternalError(subject.deployment.location.path, exc))
     findings.extend(sharing.check(subjects))
     return findings
 

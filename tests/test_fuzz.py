@@ -1,0 +1,95 @@
+"""Generated hostile input over every source. Scale with OWUI_FUZZ_EXAMPLES (default: a short,
+deterministic slice; the 100,000-input run is `OWUI_FUZZ_EXAMPLES=25000 pytest tests/test_fuzz.py`).
+
+Invariants: no exception escapes, no internal error, every OW001 has a position, a good file
+beside the hostile one is still checked, and each run is bounded in time.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
+
+from validator import engine
+
+EXAMPLES = int(os.environ.get("OWUI_FUZZ_EXAMPLES", "150"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 1000, database=None,
+                suppress_health_check=list(HealthCheck))
+SENTINEL = "WEBUI_URL=x\nJWT_EXPIRES_IN=1mo\n"
+
+NAMES = st.sampled_from(["JWT_EXPIRES_IN", "WEBUI_SECRET_KEY", "WEBUI_JWT_SECRET_KEY", "WEBUI_AUTH",
+                         "ENABLE_PERSISTENT_CONFIG", "WEBUI_URL", "OLLAMA_BASE_URL", "K", "x-y", "1A", ""])
+VALUES = st.one_of(st.text(max_size=40), st.sampled_from(["${A:-${B}}", "$$", "${", "'", '"', "\\", "1mo", "3600",
+                                                           "t0p-s3cr3t", " #c", "\"a\nb\"", "'unterminated"]))
+ENV_LINE = st.one_of(
+    st.builds(lambda e, k, q, v: f"{e}{k}={q}{v}{q}", st.sampled_from(["", "export ", "  "]), NAMES,
+              st.sampled_from(["", "'", '"']), VALUES),
+    st.text(max_size=60),
+    st.sampled_from(["#", "export", "=", "KEY", "KEY:", "KEY: value", "\t", "\x00", "\ufeff"]),
+)
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), VALUES)
+TREES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                      st.dictionaries(st.one_of(NAMES, st.text(max_size=8)), inner,
+                                                                      max_size=4)), max_leaves=25)
+COMPOSE = st.builds(
+    lambda image, environment, extra: {"services": {"w": {"image": image, "environment": environment,
+                                                          "env_file": extra.get("env_file", ".env"),
+                                                          "deploy": extra}}},
+    st.one_of(st.just("ghcr.io/open-webui/open-webui:main"), st.text(max_size=20)),
+    st.one_of(st.dictionaries(NAMES, SCALARS, max_size=5), st.lists(ENV_LINE, max_size=5), TREES),
+    st.dictionaries(st.sampled_from(["replicas", "env_file", "x"]), TREES, max_size=3),
+)
+
+
+def run(files: dict[str, bytes]) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        root = Path(directory)
+        for name, data in files.items():
+            (root / name).write_bytes(data)
+        (root / "sentinel").mkdir()
+        (root / "sentinel" / "ok.env").write_text(SENTINEL)
+        started = time.monotonic()
+        result = engine.check([str(root)])
+        assert time.monotonic() - started < 10
+        assert result.errors == [], [(e.path, type(e.error).__name__) for e in result.errors]
+        for finding in result.findings:
+            assert finding.location.line >= 1 and finding.location.column >= 1
+            if finding.code == "OW001":
+                assert finding.message
+        assert any(f.code == "OW102" and f.location.path.endswith("ok.env") for f in result.findings)
+
+
+@seed(1)
+@FUZZ
+@given(st.binary(max_size=300), st.sampled_from([".env", "compose.yaml", "values.yaml", "prod.env"]))
+def test_arbitrary_bytes(data: bytes, name: str) -> None:
+    run({name: data})
+
+
+@seed(2)
+@FUZZ
+@given(st.lists(ENV_LINE, max_size=12))
+def test_arbitrary_env_lines(lines: list[str]) -> None:
+    run({".env": "\n".join(lines).encode("utf-8", "surrogatepass")})
+
+
+@seed(3)
+@FUZZ
+@given(st.one_of(COMPOSE, TREES), st.lists(ENV_LINE, max_size=6))
+def test_arbitrary_yaml_trees_with_their_env(tree: object, env: list[str]) -> None:
+    text = yaml.safe_dump(tree, allow_unicode=True)
+    run({"compose.yaml": text.encode("utf-8", "surrogatepass"), ".env": "\n".join(env).encode("utf-8", "surrogatepass")})
+
+
+@seed(4)
+@FUZZ
+@given(st.one_of(COMPOSE, TREES), st.integers(min_value=0, max_value=400), st.binary(max_size=8))
+def test_yaml_cut_and_corrupted(tree: object, cut: int, junk: bytes) -> None:
+    text = yaml.safe_dump(tree).encode()
+    run({"docker-compose.yml": text[:cut] + junk + text[cut:]})
