@@ -29,6 +29,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--target-version", metavar="VERSION",
                        help="the Open WebUI release deployed (default: the latest known)")
 
+    tokens = commands.add_parser("tokens", help="issue session tokens as Open WebUI would and prove how they expire")
+    tokens.add_argument("paths", nargs="*", metavar="PATH", help="files and directories (default: .)")
+    tokens.add_argument("--margin", default="1", metavar="SECONDS",
+                        help="check tokens this long before and after expiry, whole seconds (default: 1)")
+    tokens.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    tokens.add_argument("--assume-openwebui", action="store_true", help="treat every environment as Open WebUI's")
+    tokens.add_argument("--allow-no-expiry", action="store_true", help="accept tokens that never expire")
+    tokens.add_argument("--target-version", metavar="VERSION", help="the Open WebUI release deployed")
+
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("code", nargs="?", metavar="CODE", help="a rule code such as OW101")
     rule.add_argument("--all", action="store_true", help="list every rule")
@@ -43,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check":
         from validator.commands import check as command
+    elif args.command == "tokens":
+        from validator.commands import tokens as command  # type: ignore[no-redef]
     else:
         from validator.commands import rule as command  # type: ignore[no-redef]
     return command.run(args)
