@@ -21,6 +21,14 @@ def _size(text: str) -> int:
     return size
 
 
+class _RefusePassword(argparse.Action):
+    """`--password VALUE` fails without echoing VALUE (argparse would, as an unrecognized argument)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        parser.error("--password is not accepted: a password on the command line shows in `ps` and shell history; "
+                     "use --password-env VAR or --password-stdin")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="owui-validate",
@@ -48,6 +56,32 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--debug", action="store_true",
                        help="print where an internal error happened (stack frames; never values)")
 
+    tokens = commands.add_parser("tokens", help="issue session tokens as Open WebUI would and prove how they expire")
+    tokens.add_argument("paths", nargs="*", metavar="PATH", help="files and directories (default: .)")
+    tokens.add_argument("--margin", default="1", metavar="SECONDS",
+                        help="check tokens this long before and after expiry, whole seconds (default: 1)")
+    tokens.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    tokens.add_argument("--assume-openwebui", action="store_true", help="treat every environment as Open WebUI's")
+    tokens.add_argument("--allow-no-expiry", action="store_true", help="accept tokens that never expire")
+    tokens.add_argument("--target-version", metavar="VERSION", help="the Open WebUI release deployed")
+
+    probe = commands.add_parser("probe", help="sign in to a running Open WebUI and check the token it issues",
+                                allow_abbrev=False)
+    probe.add_argument("url", metavar="URL", help="the server's base URL, e.g. https://chat.example.com")
+    probe.add_argument("--email", required=True, help="the account to sign in with")
+    password = probe.add_mutually_exclusive_group()
+    password.add_argument("--password-env", metavar="VAR", help="read the password from this environment variable")
+    password.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    probe.add_argument("--password", nargs="?", action=_RefusePassword, help=argparse.SUPPRESS)
+    expect = probe.add_mutually_exclusive_group()
+    expect.add_argument("--expect", metavar="DURATION", help="the lifetime tokens should have, e.g. 4w or 0s")
+    expect.add_argument("--config", nargs="+", metavar="PATH", help="take the lifetime from these deployment files")
+    probe.add_argument("--tolerance", type=float, default=5.0, metavar="SECONDS",
+                       help="allowed difference from the expected lifetime (default: 5)")
+    probe.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="per request (default: 10)")
+    probe.add_argument("--insecure", action="store_true", help="do not verify the TLS certificate (test servers only)")
+    probe.add_argument("--target-version", metavar="VERSION", help="the Open WebUI release deployed (for --config)")
+
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("code", nargs="?", metavar="CODE", help="a rule code such as OW101")
     rule.add_argument("--all", action="store_true", help="list every rule")
@@ -62,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check":
         from validator.commands import check as command
+    elif args.command == "tokens":
+        from validator.commands import tokens as command  # type: ignore[no-redef]
+    elif args.command == "probe":
+        from validator.commands import probe as command  # type: ignore[no-redef]
     else:
         from validator.commands import rule as command  # type: ignore[no-redef]
     return command.run(args)

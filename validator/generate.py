@@ -19,11 +19,13 @@ RULES_START, RULES_END = "<!-- rules:start -->", "<!-- rules:end -->"
 
 
 def schemas() -> dict[str, str]:
+    from validator.harness.model import TokensReport
     from validator.policy import Policy
     from validator.schema import AuthEnvironment
 
     out = {}
-    for name, model in (("openwebui-auth-env.schema.json", AuthEnvironment), ("policy.schema.json", Policy)):
+    for name, model in (("openwebui-auth-env.schema.json", AuthEnvironment), ("policy.schema.json", Policy),
+                        ("tokens-report.schema.json", TokensReport)):
         schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **model.model_json_schema()}
         out[f"schemas/{name}"] = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
     return out

@@ -17,5 +17,10 @@ def known_default_keys() -> tuple[str, ...]:
 
 def is_known_default(value: str, extra: tuple[str, ...] = ()) -> bool:
     """Exact or case-insensitive match, ignoring surrounding whitespace: `ChangeMe` is still public."""
+    return matching_default(value, extra) is not None
+
+
+def matching_default(value: str, extra: tuple[str, ...] = ()) -> str | None:
+    """The listed public key `value` is a variant of (as listed, so it may be named), or None."""
     folded = value.strip().casefold()
-    return any(folded == key.casefold() for key in (*known_default_keys(), *extra))
+    return next((key for key in (*known_default_keys(), *extra) if folded == key.casefold()), None)

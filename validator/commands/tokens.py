@@ -1,0 +1,54 @@
+"""`owui-validate tokens`: issue session tokens as Open WebUI would and prove how they expire."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def margin(text: str) -> int:
+    """Whole seconds (`5`) or an Open WebUI duration (`5s`, `1m`): PyJWT writes whole seconds, so a
+    fractional margin would test its truncation instead of the lifetime."""
+    from validator.openwebui import durations
+
+    if text.strip().isdigit():
+        seconds: float = int(text)
+    else:
+        reading = durations.explain(text)
+        if reading.outcome != "lifetime" or reading.meaningful_ignored:
+            raise ValueError(f"--margin {text!r} is not a number of seconds or a duration such as 5s")
+        seconds = reading.seconds or 0.0
+    if seconds < 1 or seconds != int(seconds):
+        raise ValueError(f"--margin {text!r}: a whole number of seconds, at least 1")
+    return int(seconds)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from validator.harness.plan import evaluate
+    from validator.policy import Policy
+    from validator.report import tokens as text
+
+    try:
+        seconds = margin(args.margin)
+    except ValueError as exc:
+        print(f"owui-validate: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    overrides: dict[str, object] = {"allow_no_expiry": args.allow_no_expiry}
+    if args.target_version is not None:
+        overrides["target_version"] = args.target_version
+    try:
+        policy = Policy(**overrides)
+    except ValidationError as exc:
+        print(f"owui-validate: error: --target-version: {exc.errors()[0]['msg'].removeprefix('Value error, ')}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    report = evaluate(args.paths or ["."], policy, seconds, assume_openwebui=args.assume_openwebui)
+    if args.format == "json":
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        text.write(report, sys.stdout)
+    return EXIT_OK if report.passed else EXIT_FAILED
