@@ -174,7 +174,8 @@ def _release(layers: list[_Layer]) -> _Release:
         image=(scalar_text(repository[1]) if repository else None) or DEFAULT_IMAGE,
         replicas=_replicas(layers, replica_count),
         namespace=scalar_text(namespace[1]) if namespace else None,
-        location=node_location(replica_count[1], replica_count[0]) if replica_count else node_location(own.values, own.path),
+        # The release is the last file's: point there, at its replicaCount if it sets one.
+        location=node_location(mapping_get(own.values, "replicaCount") or own.values, own.path),
     )
 
 
