@@ -11,7 +11,8 @@ from pathlib import Path
 from textwrap import dedent
 
 ROOT = Path(__file__).resolve().parent.parent
-LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<column>\d+): (?P<code>OW\d{3}) (?P<severity>\w+) (?P<message>.*)$")
+LINE = re.compile(
+    r"^(?P<path>[^:]+):(?P<line>\d+):(?P<column>\d+): (?P<code>OW\d{3}) (?P<severity>\w+) (?P<message>.*)$")
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -94,7 +95,8 @@ def test_a_changed_deployment_finds_its_secret_and_never_prints_the_key(tmp_path
     result = run("deploy/webui.yaml", cwd=tmp_path)
     assert result.returncode == 1
     (finding,) = findings(result.stdout)
-    assert (finding["path"], finding["line"], finding["column"], finding["code"]) == ("deploy/secret.yaml", "5", "21", "OW203")
+    assert (finding["path"], finding["line"], finding["column"], finding["code"]) == \
+        ("deploy/secret.yaml", "5", "21", "OW203")
     assert finding["message"].startswith("WEBUI_SECRET_KEY is 14 bytes (sha256 ")
     assert finding["message"].endswith("[used by Deployment 'chat/webui' container 'webui' (deploy/webui.yaml)]")
     output = result.stdout + result.stderr

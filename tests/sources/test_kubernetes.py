@@ -135,10 +135,17 @@ def test_invalid_base64_is_ow001_at_its_line_and_never_quotes_it(tmp_path: Path)
     }
     found = check(tmp_path, files)
     assert [where(tmp_path, f) for f in found] == [("OW001", "secret.yaml", 7, 21), ("OW209", "secret.yaml", 7, 21)]
-    assert found[0].message == ("Secret 'open-webui-secret' data webui-secret-key is not valid base64: the API server "
-                                "rejects the whole Secret; encode the value with `base64 -w0`, or write it under stringData")
+    assert found[0].message == (
+        "Secret 'open-webui-secret' data webui-secret-key is not valid base64: the API server rejects the whole "
+        "Secret; encode the value with `base64 -w0`, or write it under stringData")
     assert "not valid base64" in found[1].message
     assert all("not*base64!" not in f.message for f in found)
+
+
+def test_invalid_base64_without_a_consumer_is_reported_only_in_open_webui_secrets(tmp_path: Path) -> None:
+    ours = check(tmp_path / "ours", {"secret.yaml": secret({"WEBUI_SECRET_KEY": "not*base64!"})})
+    assert [where(tmp_path / "ours", f) for f in ours] == [("OW001", "secret.yaml", 7, 21)]
+    assert check(tmp_path / "theirs", {"secret.yaml": secret({"DB_PASSWORD": "not*base64!"})}) == []
 
 
 def test_base64_over_several_lines_decodes_as_kubectl_does(tmp_path: Path) -> None:
@@ -333,7 +340,8 @@ def test_env_wins_over_envfrom_and_the_last_duplicate_wins(tmp_path: Path) -> No
     extra = "envFrom:\n  - configMapRef: {name: c}\n"
     found = check(tmp_path, {"deployment.yaml": deployment(env=env, extra=extra), "configmap.yaml": configmap})
     # The ConfigMap's 1mo and the first 3600 are both overridden: 4w is what Open WebUI reads.
-    assert [where(tmp_path, f) for f in found] == [("OW205", "deployment.yaml", 14, 17), ("OW002", "deployment.yaml", 21, 21)]
+    assert [where(tmp_path, f) for f in found] == [
+        ("OW205", "deployment.yaml", 14, 17), ("OW002", "deployment.yaml", 21, 21)]
     assert found[1].message == ("JWT_EXPIRES_IN is set again for container 'open-webui' of Deployment 'open-webui', "
                                 "first at line 17: Kubernetes keeps the last one, at line 21")
 
@@ -371,9 +379,11 @@ def test_env_marker_makes_a_custom_image_open_webui(tmp_path: Path) -> None:
 
 
 def test_template_values_are_unresolved(tmp_path: Path) -> None:
-    env = '- name: WEBUI_SECRET_KEY\n  value: {{ .Values.secretKey }}\n- name: JWT_EXPIRES_IN\n  value: "{{ .Values.ttl }}"\n'
+    env = ('- name: WEBUI_SECRET_KEY\n  value: {{ .Values.secretKey }}\n'
+           '- name: JWT_EXPIRES_IN\n  value: "{{ .Values.ttl }}"\n')
     found = check(tmp_path, {"deployment.yaml": deployment(env=env)})
-    assert [where(tmp_path, f) for f in found] == [("OW209", "deployment.yaml", 18, 22), ("OW209", "deployment.yaml", 20, 23)]
+    assert [where(tmp_path, f) for f in found] == [
+        ("OW209", "deployment.yaml", 18, 22), ("OW209", "deployment.yaml", 20, 23)]
     assert all("template expression" in f.message for f in found)
 
 
@@ -386,7 +396,8 @@ WORKLOADS = {
                  "    spec:\n      containers:\n{c}",
     "ReplicaSet": "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: w}\nspec:\n  selector: {}\n  template:\n"
                   "    spec:\n      containers:\n{c}",
-    "Job": "apiVersion: batch/v1\nkind: Job\nmetadata: {name: w}\nspec:\n  template:\n    spec:\n      containers:\n{c}",
+    "Job": "apiVersion: batch/v1\nkind: Job\nmetadata: {name: w}\nspec:\n  template:\n    spec:\n"
+           "      containers:\n{c}",
     "CronJob": "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: w}\nspec:\n  schedule: '@daily'\n  jobTemplate:\n"
                "    spec:\n      template:\n        spec:\n          containers:\n{c}",
 }
@@ -409,7 +420,8 @@ def test_every_workload_kind_inside_a_list(tmp_path: Path, kind: str) -> None:
 def test_init_container_running_the_image_counts(tmp_path: Path) -> None:
     text = STATEFULSET.replace('          command: ["sh", "-c", "cp -R -n /app/backend/data/* /tmp/app-data/"]\n', "")
     found = check(tmp_path, {"statefulset.yaml": text})
-    assert [where(tmp_path, f) for f in found] == [("OW205", "statefulset.yaml", 13, 17), ("OW205", "statefulset.yaml", 16, 17)]
+    assert [where(tmp_path, f) for f in found] == [
+        ("OW205", "statefulset.yaml", 13, 17), ("OW205", "statefulset.yaml", 16, 17)]
 
 
 def test_chart_templates_are_skipped(tmp_path: Path) -> None:

@@ -245,7 +245,9 @@ def read_manifests(path: str, documents: list[yaml.Node]) -> ParsedFile:
     for document in documents:
         reader.object(document, 0)
     relevant = bool(reader.resources or reader.pending)
-    return ParsedFile(path, "kubernetes", findings=reader.findings, resources=reader.resources,
+    # A Secret or ConfigMap with Open WebUI's variable names is Open WebUI's, used here or not.
+    ours = any(isinstance(r, Resource) and has_marker(r.entries) for r in reader.resources)
+    return ParsedFile(path, "kubernetes", findings=reader.findings, openwebui=ours, resources=reader.resources,
                       pending=reader.pending, context=tuple(discover.yaml_files_beside(path)) if relevant else ())
 
 
@@ -278,7 +280,8 @@ class _Reader:
         elif name is None:
             return
         elif kind == "Secret":
-            self.resources.append(Resource("Secret", name, namespace or DEFAULT_NAMESPACE, self.path, self._secret(node, name)))
+            entries = self._secret(node, name)
+            self.resources.append(Resource("Secret", name, namespace or DEFAULT_NAMESPACE, self.path, entries))
         elif kind == "ConfigMap":
             entries = {key: self._plain(key, value, literal=True) for key, value in _values(mapping_get(node, "data"))}
             self.resources.append(Resource("ConfigMap", name, namespace or DEFAULT_NAMESPACE, self.path, entries))

@@ -165,15 +165,15 @@ def resolve(env: list[EnvItem], env_from: list[EnvFromItem], find: Find, path: s
     result = Environment()
     # envFrom sources that cannot be read, with why: any name may come from them.
     unseen: list[tuple[EnvFromItem, str]] = []
-    for item in env_from:
-        found = find(item.kind, item.name) if item.name is not None else f"a {item.kind} whose name {TEMPLATE}"
+    for source in env_from:
+        found = find(source.kind, source.name) if source.name is not None else f"a {source.kind} whose name {TEMPLATE}"
         if isinstance(found, str):
-            unseen.append((item, found))
+            unseen.append((source, found))
             continue
         result.uses[found.path] = None
         for key, entry in found.entries.items():
-            name = item.prefix + key
-            result.settings[name] = replace(entry, name=name, via=path, assigned=item.at)
+            name = source.prefix + key
+            result.settings[name] = replace(entry, name=name, via=path, assigned=source.at)
             result.names.add(name)
     for item in env:
         result.names.add(item.name)
@@ -183,9 +183,9 @@ def resolve(env: list[EnvItem], env_from: list[EnvFromItem], find: Find, path: s
             result.settings[item.name] = setting
     for name in _MAY_COME_FROM_UNSEEN:
         if unseen and name not in result.settings:
-            item, why = unseen[0]
-            result.settings[name] = Setting(name, None, item.at, False, f"it is not in env and may come through envFrom "
-                                            f"from {why}", path)
+            source, why = unseen[0]
+            reason = f"it is not in env and may come through envFrom from {why}"
+            result.settings[name] = Setting(name, None, source.at, False, reason, path)
     return result
 
 
@@ -269,6 +269,7 @@ def _key_ref(item: EnvItem, kind: ObjectKind, ref: yaml.Node, find: Find, result
         if optional:
             return None  # the kubelet leaves the variable unset
         reason = f"{kind} '{name}' in {found.path} has no key '{key}', so the pod will not start unless it is added"
-        return Setting(item.name, None, node_location(key_node, path) if key_node is not None else at, False, reason, path)
+        missing = node_location(key_node, path) if key_node is not None else at
+        return Setting(item.name, None, missing, False, reason, path)
     result.uses[found.path] = None
     return replace(entry, name=item.name, via=path, assigned=item.key)
