@@ -35,6 +35,18 @@ BAD = [
     ("bad/weak.env", 3, 16, "OW108"),
     ("bad/webui.env", 4, 1, "OW002"),
 ]
+KUBERNETES_AND_HELM = [
+    ("helm/umbrella/values.yaml", 6, 15, "OW209"),
+    ("helm/umbrella/values.yaml", 8, 14, "OW107"),
+    ("helm/umbrella/values.yaml", 8, 14, "OW108"),
+    ("helm/values.yaml", 3, 15, "OW205"),
+    ("helm/values.yaml", 13, 19, "OW101"),
+    ("kubernetes/open-webui.yaml", 35, 20, "OW101"),
+    ("kubernetes/open-webui.yaml", 35, 20, "OW108"),
+    ("kubernetes/open-webui.yaml", 50, 17, "OW205"),
+    ("kubernetes/secret.yaml", 9, 21, "OW201"),
+    ("kubernetes/statefulset.yaml", 21, 17, "OW205"),
+]
 
 
 def parsed(stdout: str) -> list[tuple[str, int, int, str]]:
@@ -46,10 +58,10 @@ def parsed(stdout: str) -> list[tuple[str, int, int, str]]:
     return rows
 
 
-def test_bad_example_findings_and_positions(cli) -> None:
+def test_example_findings_and_positions(cli) -> None:
     result = cli("check", "examples/", cwd=REPO)
     assert result.returncode == 1
-    assert parsed(result.stdout) == BAD
+    assert parsed(result.stdout) == BAD + KUBERNETES_AND_HELM
     assert "node-app" not in result.stdout
 
 

@@ -47,6 +47,14 @@ def check(paths: list[str], options: Options | None = None) -> Result:
     parsed = {path: _load(ws, path, errors) for path in requested}
     for path in _context(requested, parsed):
         parsed[path] = _load(ws, path, errors)
+    pending = [result for result in parsed.values() if result.pending]
+    if pending:
+        from validator.sources.kubernetes import link
+
+        try:
+            link(list(parsed.values()))
+        except Exception as exc:  # noqa: BLE001 - reported against the first manifest, the others still run
+            errors.append(InternalError(pending[0].path, exc))
 
     used = {use for result in parsed.values() for use in result.uses}
     deployments = [
@@ -77,14 +85,18 @@ def _load(ws: Workspace, path: str, errors: list[InternalError]) -> ParsedFile:
 
 
 def _context(requested: list[str], parsed: dict[str, ParsedFile]) -> list[str]:
-    """Compose files beside a requested env file decide whether it is their `.env` (pre-commit
-    passes only the changed file, and the answer must not depend on that)."""
+    """Compose files beside a requested env file decide whether it is their `.env`, and the manifests
+    beside a requested manifest may hold its Secrets (pre-commit passes only the changed file, and
+    the answer must not depend on that)."""
     extra: dict[str, None] = {}
     for path, result in parsed.items():
         if result.kind == "dotenv":
             for compose_path in discover.compose_files_beside(path):
                 if compose_path not in parsed:
                     extra.setdefault(compose_path, None)
+        for context_path in result.context:
+            if context_path not in parsed:
+                extra.setdefault(context_path, None)
     return list(extra)
 
 
@@ -138,5 +150,7 @@ def _collate(findings: object) -> list[Finding]:
 def _named(finding: Finding) -> Finding:
     names = finding.deployments
     if not names or (len(names) == 1 and names[0].endswith(f" {finding.location.path}")):
+        return finding
+    if len(names) == 1 and names[0] in finding.message:
         return finding
     return replace(finding, message=f"{finding.message} [used by {', '.join(names)}]")

@@ -30,7 +30,7 @@ def test_public_keys_are_named_and_suppress_strength_rules(subject, value: str) 
     assert [f.code for f in found] == ["OW201"]
     assert found[0].severity is Severity.ERROR
     assert repr(value.strip()) in found[0].message
-    assert "admins" in found[0].message
+    assert "for any user" in found[0].message and "session stamp" in found[0].message
 
 
 def test_team_listed_keys_are_public_but_not_named(subject) -> None:

@@ -26,8 +26,10 @@ class PublicKey(Rule):
     deployments without a key that would fall back to `t0p-s3cr3t`.
 
     ## Why is this bad?
-    Session tokens are HS256 JWTs signed with this key. Anyone who knows it can mint a token
-    with any user id, including the admin's, and Open WebUI accepts it.
+    Session tokens are HS256 JWTs signed with this key. Anyone who knows it can mint tokens
+    Open WebUI accepts: releases that check only the user id accept a token for any user, the
+    admin included; 0.12 also compares the user's session stamp, which every token that user was
+    ever issued carries, so one leaked or expired token can be renewed without end.
 
     ## Example
     ```env
@@ -134,7 +136,10 @@ class NoKey(Rule):
 
     ## What it does
     Reports services and workloads that set no WEBUI_SECRET_KEY (or set it empty in the
-    official image). It is an error when the service runs more than one replica.
+    official image). It is an error when the service runs more than one replica: compose
+    `deploy.replicas` or `scale`, Kubernetes `spec.replicas` or a HorizontalPodAutoscaler's
+    `maxReplicas`, Helm `replicaCount` or `autoscaling.maxReplicas`. A key referenced from a
+    Secret that is not among the files checked is OW209 instead.
 
     ## Why is this bad?
     The official image's start.sh then writes a random key to `/app/backend/.webui_secret_key`,
@@ -203,11 +208,14 @@ class LiteralKey(Rule):
 
     ## What it does
     Reports a non-empty WEBUI_SECRET_KEY written as a literal value in a compose file (not
-    interpolated from the environment).
+    interpolated from the environment), in a Kubernetes container's `env[].value` or a ConfigMap,
+    or in the `extraEnvVars` of Helm values.
 
     ## Why is this bad?
-    Compose files are committed and shared; whoever can read the repository can sign admin
-    tokens. Keep the value in an uncommitted `.env` or a secret store.
+    Compose files, manifests and values files are committed and shared; whoever can read the
+    repository can sign admin tokens. Keep the value in an uncommitted `.env` or a secret store;
+    on Kubernetes, in a Secret read through `valueFrom.secretKeyRef` (ConfigMaps and pod specs are
+    not secret: anyone who may read the namespace reads them).
 
     ## Example
     ```yaml
@@ -282,8 +290,9 @@ def _strength(subject: Subject, setting: Setting) -> Iterator[Finding]:
         shown = f"the publicly known key {value.strip()!r}" if keys.is_known_default(value) \
             else "a key listed in known-default-keys"
         yield PublicKey.finding(
-            f"{name} is {shown}: anyone can sign a session token for any user, "
-            "admins included; generate a new one with `openssl rand -hex 32`",
+            f"{name} is {shown}: anyone can sign session tokens Open WebUI accepts (releases that check "
+            "only the user id: for any user; 0.12: from any token a user was ever issued, even an expired one, "
+            "which carries the session stamp); generate a new one with `openssl rand -hex 32`",
             setting.location, setting=setting, deployment=deployment)
         return
     length = len(value.encode("utf-8", "surrogatepass"))
@@ -303,11 +312,20 @@ def _strength(subject: Subject, setting: Setting) -> Iterator[Finding]:
 
 def _literal(subject: Subject, setting: Setting) -> Iterator[Finding]:
     deployment = subject.deployment
-    if deployment.kind == "compose-service" and setting.literal and setting.value \
-            and setting.location.path == deployment.location.path:
+    if not (setting.literal and setting.value):
+        return
+    if deployment.kind == "compose-service" and setting.location.path == deployment.location.path:
         yield LiteralKey.finding(
             f"{setting.name} is written literally in {setting.location.path}, which is committed: interpolate it "
             f"(`{setting.name}: ${{{setting.name}}}`) and keep the value in an uncommitted .env or a secret store",
+            setting.location, setting=setting, deployment=deployment)
+    elif deployment.kind in ("k8s-workload", "k8s-patch", "helm-release"):
+        helm = deployment.kind == "helm-release"
+        exposed = "the chart copies it into the pod spec, which is" if helm else "pod specs and ConfigMaps are"
+        yield LiteralKey.finding(
+            f"{setting.name} is written literally in {setting.location.path}, which is committed, and {exposed} "
+            "readable by anyone who may read the namespace: put the key in a Secret and reference it "
+            f"{'from extraEnvVars ' if helm else ''}with `valueFrom.secretKeyRef`",
             setting.location, setting=setting, deployment=deployment)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from validator import secrets
 from validator.findings import Finding, Severity
 from validator.location import Location
+from validator.openwebui import keys
 from validator.rules.base import Rule, Subject
 
 
@@ -44,8 +45,9 @@ def check(subjects: Iterable[Subject]) -> Iterator[Finding]:
     by_value: dict[str, dict[Location, list[Subject]]] = defaultdict(lambda: defaultdict(list))
     for subject in subjects:
         key = subject.env.key
-        if subject.deployment.template or key.state != "set" or key.setting is None or not key.setting.value:
-            continue
+        if subject.deployment.template or key.state != "set" or key.setting is None or not key.setting.value \
+                or keys.is_known_default(key.setting.value, subject.policy.known_default_keys):
+            continue  # a public key is OW201's business: sharing it adds nothing
         by_value[key.setting.value][key.setting.location].append(subject)
     for value, places in by_value.items():
         if len(places) < 2:

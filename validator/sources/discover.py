@@ -20,6 +20,7 @@ COMPOSE_NAME = r"(?:docker-)?compose(?:\.[^/]*)?\.ya?ml"
 _ENV = re.compile(rf"^(?:{ENV_NAME})$")
 _YAML = re.compile(rf"^(?:{YAML_NAME})$")
 _COMPOSE = re.compile(rf"^(?:{COMPOSE_NAME})$")
+_HELM_VALUES = re.compile(r"^values[^/]*\.ya?ml$")
 _TEMPLATE = re.compile(r"(?:^|[.\-_])(?:example|sample|template|dist|tpl|tmpl)(?:$|[.\-_])", re.IGNORECASE)
 
 SKIP_DIRS = frozenset({
@@ -98,3 +99,33 @@ def compose_files_beside(path: str) -> list[str]:
     except OSError:
         return []
     return [normalise(os.path.join(directory, name)) for name in names if _COMPOSE.match(name)]
+
+
+def yaml_files_beside(path: str) -> list[str]:
+    """YAML files in the same directory as a manifest, which may define the Secrets it references."""
+    directory = os.path.dirname(path) or "."
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return []
+    return [normalise(os.path.join(directory, name)) for name in names
+            if _YAML.match(name) and normalise(os.path.join(directory, name)) != normalise(path)]
+
+
+def is_helm_values_name(path: str) -> bool:
+    """`values.yaml`, `values-prod.yaml`, `values.staging.yml`: the names Helm values files have."""
+    return _HELM_VALUES.match(os.path.basename(path)) is not None
+
+
+def chart_file_beside(path: str) -> str | None:
+    """The `Chart.yaml` of the chart directory a values file sits in, if there is one."""
+    candidate = os.path.join(os.path.dirname(path), "Chart.yaml")
+    return normalise(candidate) if os.path.isfile(candidate) else None
+
+
+def is_chart_template(path: str) -> bool:
+    """A file under a Helm chart's `templates/`: Go templates, YAML only once Helm renders them."""
+    directory = os.path.dirname(os.path.abspath(path))
+    while os.path.basename(directory) and os.path.basename(directory) != "templates":
+        directory = os.path.dirname(directory)
+    return bool(os.path.basename(directory)) and os.path.isfile(os.path.join(os.path.dirname(directory), "Chart.yaml"))

@@ -45,11 +45,10 @@ def load_env_file(ws: Workspace, path: str) -> ParsedFile:
 
 
 def load_yaml(ws: Workspace, path: str) -> ParsedFile:
-    from validator.sources import compose, yamlfile
+    from validator.sources import compose, helm, kubernetes, yamlfile
 
     try:
-        text = ws.text(path)
-        documents = yamlfile.load_documents(text, path)
+        documents = ws.parsed("yaml", path, yamlfile.load_documents)
     except SourceError as exc:
         if _is_template(ws, path):
             # Helm and Jinja templates are not YAML until rendered; they are not ours to judge.
@@ -58,7 +57,10 @@ def load_yaml(ws: Workspace, path: str) -> ParsedFile:
     for document in documents:
         if compose.is_compose(document):
             return compose.read_compose(ws, path, document)
-    return ParsedFile(path, "yaml")
+    if any(kubernetes.is_manifest(document) for document in documents):
+        return kubernetes.read_manifests(path, documents)
+    release = helm.read(ws, path, documents[0]) if len(documents) == 1 else None
+    return release or ParsedFile(path, "yaml")
 
 
 def _is_template(ws: Workspace, path: str) -> bool:

@@ -87,7 +87,7 @@ def is_merge_key(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag == MERGE_TAG
 
 
-def mapping_get(node: yaml.Node, key: str) -> yaml.Node | None:
+def mapping_get(node: yaml.Node | None, key: str) -> yaml.Node | None:
     """The value of `key` in a mapping, merge keys resolved; None when absent or not a mapping."""
     if not isinstance(node, yaml.MappingNode):
         return None
@@ -97,7 +97,7 @@ def mapping_get(node: yaml.Node, key: str) -> yaml.Node | None:
     return None
 
 
-def mapping_entries(node: yaml.Node) -> Entries:
+def mapping_entries(node: yaml.Node | None) -> Entries:
     """(key, key node, value node) for a mapping, as a YAML loader would see it.
 
     Merge keys are resolved per the YAML merge spec: explicitly written keys override merged
