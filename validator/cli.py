@@ -19,7 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check .env, compose, Kubernetes and Helm files")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files and directories (default: .)")
-    check.add_argument("--fail-on", choices=("error", "warning", "info"), default="warning",
+    check.add_argument("--fail-on", choices=("error", "warning", "info"),
                        help="exit 1 when a finding is at least this severe (default: warning)")
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
     check.add_argument("--assume-openwebui", action="store_true",
@@ -28,6 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--min-jwt-expiry", metavar="DURATION", help="OW106 below this lifetime (default: 1m)")
     check.add_argument("--target-version", metavar="VERSION",
                        help="the Open WebUI release deployed (default: the latest known)")
+    check.add_argument("--config", metavar="PATH",
+                       help="configuration file (default: .owui-validate.toml or pyproject.toml, searched upwards)")
+    check.add_argument("--select", action="append", metavar="CODES", help="run only these rule codes or prefixes")
+    check.add_argument("--ignore", action="append", metavar="CODES", help="do not run these rule codes or prefixes")
+    check.add_argument("--extend-ignore", action="append", metavar="CODES",
+                       help="add to the configuration's ignored codes")
 
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("code", nargs="?", metavar="CODE", help="a rule code such as OW101")

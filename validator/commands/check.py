@@ -4,31 +4,23 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from validator.findings import Severity
+from validator.errors import UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def run(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
-    from validator import engine
-    from validator.policy import Policy
+    from validator import engine, project
     from validator.report import text
 
-    overrides = {name: value for name, value in (
-        ("max_jwt_expiry", args.max_jwt_expiry), ("min_jwt_expiry", args.min_jwt_expiry),
-        ("target_version", args.target_version),
-    ) if value is not None}
     try:
-        policy = Policy(**overrides)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        option = "--" + str(error["loc"][0]).replace("_", "-")
-        print(f"owui-validate: error: {option}: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        settings = project.load(args, Path.cwd())
+    except UsageError as exc:
+        print(f"owui-validate: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    result = engine.check(args.paths or ["."], engine.Options(policy=policy, assume_openwebui=args.assume_openwebui))
-    text.write(result.findings, len(result.files), sys.stdout, quiet=args.quiet)
-    threshold = Severity[args.fail_on.upper()]
-    return EXIT_FINDINGS if any(finding.severity >= threshold for finding in result.findings) else EXIT_OK
+    result = engine.check(settings.files(args.paths or ["."]), settings.options(args.assume_openwebui))
+    findings = settings.selection().apply(result.findings)
+    text.write(findings, len(result.files), sys.stdout, quiet=args.quiet)
+    return EXIT_FINDINGS if any(finding.severity >= settings.fail_on for finding in findings) else EXIT_OK
