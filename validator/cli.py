@@ -28,6 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--min-jwt-expiry", metavar="DURATION", help="OW106 below this lifetime (default: 1m)")
     check.add_argument("--target-version", metavar="VERSION",
                        help="the Open WebUI release deployed (default: the latest known)")
+    check.add_argument("--format", choices=("text", "json", "sarif", "github", "junit"),
+                       help="output format (default: text; github inside GitHub Actions)")
+    check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     check.add_argument("--config", metavar="PATH",
                        help="configuration file (default: .owui-validate.toml or pyproject.toml, searched upwards)")
     check.add_argument("--select", action="append", metavar="CODES", help="run only these rule codes or prefixes")
@@ -38,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("code", nargs="?", metavar="CODE", help="a rule code such as OW101")
     rule.add_argument("--all", action="store_true", help="list every rule")
+    rule.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     return parser
 
 
