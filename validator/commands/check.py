@@ -17,13 +17,13 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def run(args: argparse.Namespace) -> int:
-    from validator import engine, project, report
+    from validator import engine, project, report, triage
 
     try:
         settings = project.load(args, Path.cwd())
         result = engine.check(settings.files(args.paths or ["."]), settings.options(args.assume_openwebui))
         _refuse_checked(args.output, result.files)
-        findings = settings.selection().apply(result.findings)
+        findings = triage.findings(result, settings.selection())
         run = report.Run(findings, result.files, str(settings.root), settings.fail_on, args.quiet, settings.severities)
         _output(report.choose(args.format, os.environ), run, args.output)
     except UsageError as exc:
