@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", action="append", metavar="CODES", help="do not run these rule codes or prefixes")
     check.add_argument("--extend-ignore", action="append", metavar="CODES",
                        help="add to the configuration's ignored codes")
+    baseline = check.add_mutually_exclusive_group()
+    baseline.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
+    baseline.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0")
 
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("code", nargs="?", metavar="CODE", help="a rule code such as OW101")

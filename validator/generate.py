@@ -1,7 +1,7 @@
 """Regenerate every committed artefact derived from the code: `python -m validator.generate [--check]`.
 
 - `schemas/*.schema.json` from the pydantic models (auth environment, policy, configuration file,
-  JSON report, rule documentation),
+  JSON report, rule documentation, baseline),
 - `.pre-commit-hooks.yaml` from the file patterns the directory walk uses,
 - the rule table in README.md from the rules' docstrings.
 Tests run `--check`, so none of them can go stale.
@@ -20,6 +20,7 @@ RULES_START, RULES_END = "<!-- rules:start -->", "<!-- rules:end -->"
 
 
 def schemas() -> dict[str, str]:
+    from validator.baseline import Baseline
     from validator.config import Config
     from validator.policy import Policy
     from validator.report.json_report import Report, RuleDoc
@@ -28,7 +29,7 @@ def schemas() -> dict[str, str]:
     out = {}
     for name, model in (("openwebui-auth-env.schema.json", AuthEnvironment), ("policy.schema.json", Policy),
                         ("config.schema.json", Config), ("report.schema.json", Report),
-                        ("rule.schema.json", RuleDoc)):
+                        ("rule.schema.json", RuleDoc), ("baseline.schema.json", Baseline)):
         schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **model.model_json_schema()}
         out[f"schemas/{name}"] = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
     return out

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from validator import config, paths
 from validator.config import Config
-from validator.findings import Severity
+from validator.findings import Finding, Severity
 
 if TYPE_CHECKING:
     from validator.engine import Options
@@ -37,6 +37,9 @@ class Project:
 
     def path(self, path: str) -> str:
         return paths.relative(path, str(self.root))
+
+    def finding_path(self, finding: Finding) -> str:
+        return self.path(finding.location.path)
 
     def files(self, requested: list[str]) -> list[str]:
         """The files to check: directories walked, `exclude` applied (to named files too)."""

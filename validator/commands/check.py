@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from validator.errors import UsageError
 
 if TYPE_CHECKING:
+    from validator.findings import Finding
+    from validator.project import Project
     from validator.report import Run
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -22,8 +24,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = project.load(args, Path.cwd())
         result = engine.check(settings.files(args.paths or ["."]), settings.options(args.assume_openwebui))
-        _refuse_checked(args.output, result.files)
+        for target in (args.output, args.write_baseline):
+            _refuse_checked(target, result.files)
         findings = triage.findings(result, settings.selection())
+        if args.write_baseline:
+            _write_baseline(findings, settings, args.write_baseline)
+            return EXIT_OK
+        if args.baseline:
+            findings = _new_findings(findings, settings, args.baseline)
         run = report.Run(findings, result.files, str(settings.root), settings.fail_on, args.quiet, settings.severities)
         _output(report.choose(args.format, os.environ), run, args.output)
     except UsageError as exc:
@@ -36,6 +44,20 @@ def _refuse_checked(target: str | None, files: list[str]) -> None:
     """Never write to a checked file: a typo in `--output` must not destroy a deployment file."""
     if target and os.path.abspath(target) in {os.path.abspath(path) for path in files}:
         raise UsageError(f"{target} is one of the files checked: refusing to overwrite it")
+
+
+def _write_baseline(findings: list[Finding], settings: Project, target: str) -> None:
+    from validator import baseline
+
+    baseline.write(baseline.build(findings, settings.finding_path), Path(target))
+    plural = "s" if len(findings) != 1 else ""
+    print(f"owui-validate: recorded {len(findings)} finding{plural} in {target}", file=sys.stderr)
+
+
+def _new_findings(findings: list[Finding], settings: Project, source: str) -> list[Finding]:
+    from validator import baseline
+
+    return baseline.new_findings(findings, baseline.load(Path(source)), settings.finding_path)
 
 
 def _output(name: str, run: Run, output: str | None) -> None:
