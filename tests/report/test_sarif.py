@@ -37,6 +37,8 @@ def test_valid_against_the_official_schema(owui, project) -> None:
     assert len(results(document)) == 6
     clean = sarif(owui, "clean.env")
     assert results(clean) == [] and list(validator.iter_errors(clean)) == []
+    bad = sarif(owui, "examples/bad", cwd=REPO)  # every kind of finding the examples have
+    assert list(validator.iter_errors(bad)) == [] and len(results(bad)) == 27
 
 
 def test_driver_and_rules_come_from_the_rule_docs(owui, project) -> None:
