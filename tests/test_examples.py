@@ -18,6 +18,7 @@ BAD = [
     ("bad/compose.yaml", 22, 30, "OW206"),
     ("bad/compose.yaml", 27, 25, "OW209"),
     ("bad/compose.yaml", 28, 23, "OW107"),
+    ("bad/dev.env", 1, 25, "OW900"),
     ("bad/dev.env", 2, 18, "OW203"),
     ("bad/dev.env", 3, 16, "OW106"),
     ("bad/dev.env", 3, 16, "OW108"),

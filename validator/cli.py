@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check .env, compose, Kubernetes and Helm files")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files and directories (default: .)")
-    check.add_argument("--fail-on", choices=("error", "warning", "info"), default="warning",
+    check.add_argument("--fail-on", choices=("error", "warning", "info"),
                        help="exit 1 when a finding is at least this severe (default: warning)")
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
     check.add_argument("--assume-openwebui", action="store_true",
@@ -55,6 +55,19 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also print each deployment found and what Open WebUI will do with it (to stderr)")
     check.add_argument("--debug", action="store_true",
                        help="print where an internal error happened (stack frames; never values)")
+
+    check.add_argument("--format", choices=("text", "json", "sarif", "github", "junit"),
+                       help="output format (default: text; github inside GitHub Actions)")
+    check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    check.add_argument("--config", metavar="PATH",
+                       help="configuration file (default: .owui-validate.toml or pyproject.toml, searched upwards)")
+    check.add_argument("--select", action="append", metavar="CODES", help="run only these rule codes or prefixes")
+    check.add_argument("--ignore", action="append", metavar="CODES", help="do not run these rule codes or prefixes")
+    check.add_argument("--extend-ignore", action="append", metavar="CODES",
+                       help="add to the configuration's ignored codes")
+    baseline = check.add_mutually_exclusive_group()
+    baseline.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
+    baseline.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0")
 
     tokens = commands.add_parser("tokens", help="issue session tokens as Open WebUI would and prove how they expire")
     tokens.add_argument("paths", nargs="*", metavar="PATH", help="files and directories (default: .)")
@@ -85,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("code", nargs="?", metavar="CODE", help="a rule code such as OW101")
     rule.add_argument("--all", action="store_true", help="list every rule")
+    rule.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     return parser
 
 

@@ -6,6 +6,7 @@ is not obvious. Findings are kept only for the files asked about and the files t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from validator.findings import Finding
@@ -21,6 +22,11 @@ class Options:
     policy: Policy = field(default_factory=Policy)
     assume_openwebui: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
+    # Files whose environments are Open WebUI's whatever they contain (config `assume-openwebui`).
+    assume_openwebui_in: Callable[[str], bool] | None = None
+
+    def assumes(self, path: str) -> bool:
+        return self.assume_openwebui or (self.assume_openwebui_in is not None and self.assume_openwebui_in(path))
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +42,8 @@ class Result:
     findings: list[Finding]
     files: list[str]
     deployments: list[Deployment]
+    # The files as read, for passes after the rules (suppression comments): nothing is read twice.
+    workspace: Workspace | None = None
     errors: list[InternalError] = field(default_factory=list)
 
 
@@ -63,16 +71,16 @@ def check(paths: list[str], options: Options | None = None) -> Result:
         for deployment in result.deployments
         if deployment.kind != "env-file" or result.path not in used
     ]
-    if options.assume_openwebui:
-        for deployment in deployments:
+    for deployment in deployments:
+        if options.assumes(deployment.location.path):
             deployment.openwebui = True
     ours = [deployment for deployment in deployments if deployment.openwebui]
 
-    findings = _file_findings(parsed, ours, options.assume_openwebui)
+    findings = _file_findings(parsed, ours, options.assumes)
     findings += _rule_findings(ours, options.policy, errors)
 
     scope = set(requested) | {use for path in requested for use in parsed[path].uses}
-    return Result(_collate(f for f in findings if f.location.path in scope), requested, ours,
+    return Result(_collate(f for f in findings if f.location.path in scope), requested, ours, ws,
                   [error for error in errors if error.path in scope])
 
 
@@ -100,7 +108,8 @@ def _context(requested: list[str], parsed: dict[str, ParsedFile]) -> list[str]:
     return list(extra)
 
 
-def _file_findings(parsed: dict[str, ParsedFile], ours: list[Deployment], assume: bool) -> list[Finding]:
+def _file_findings(parsed: dict[str, ParsedFile], ours: list[Deployment],
+                   assume: Callable[[str], bool]) -> list[Finding]:
     """OW001/OW002 belong to files that are Open WebUI's; another app's .env is none of our business."""
     owui_files = {use for deployment in ours for use in deployment.uses}
     owui_files |= {setting.location.path for deployment in ours for setting in deployment.settings.values()}
@@ -108,7 +117,7 @@ def _file_findings(parsed: dict[str, ParsedFile], ours: list[Deployment], assume
     return [
         finding
         for result in parsed.values()
-        if assume or result.openwebui or result.path in owui_files
+        if assume(result.path) or result.openwebui or result.path in owui_files
         for finding in result.findings
     ]
 

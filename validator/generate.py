@@ -1,6 +1,7 @@
 """Regenerate every committed artefact derived from the code: `python -m validator.generate [--check]`.
 
-- `schemas/*.schema.json` from the pydantic models,
+- `schemas/*.schema.json` from the pydantic models (auth environment, policy, configuration file,
+  JSON report, rule documentation, baseline),
 - `.pre-commit-hooks.yaml` from the file patterns the directory walk uses,
 - the rule table in README.md from the rules' docstrings.
 Tests run `--check`, so none of them can go stale.
@@ -19,12 +20,17 @@ RULES_START, RULES_END = "<!-- rules:start -->", "<!-- rules:end -->"
 
 
 def schemas() -> dict[str, str]:
+    from validator.baseline import Baseline
+    from validator.config import Config
     from validator.harness.model import TokensReport
     from validator.policy import Policy
+    from validator.report.json_report import Report, RuleDoc
     from validator.schema import AuthEnvironment
 
     out = {}
     for name, model in (("openwebui-auth-env.schema.json", AuthEnvironment), ("policy.schema.json", Policy),
+                        ("config.schema.json", Config), ("report.schema.json", Report),
+                        ("rule.schema.json", RuleDoc), ("baseline.schema.json", Baseline),
                         ("tokens-report.schema.json", TokensReport)):
         schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **model.model_json_schema()}
         out[f"schemas/{name}"] = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

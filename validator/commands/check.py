@@ -3,44 +3,50 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from validator.findings import Severity
+from validator.errors import UsageError
+
+if TYPE_CHECKING:
+    from validator.findings import Finding
+    from validator.project import Project
+    from validator.report import Run
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 ISSUES_URL = "https://github.com/owui-config-validator/owui-config-validator/issues"
 
 
 def run(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
+    from validator import engine, project, report, triage
 
-    from validator import engine
-    from validator.policy import Policy
-    from validator.report import text
-
-    overrides = {name: value for name, value in (
-        ("max_jwt_expiry", args.max_jwt_expiry), ("min_jwt_expiry", args.min_jwt_expiry),
-        ("target_version", args.target_version),
-    ) if value is not None}
     try:
-        policy = Policy(**overrides)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        option = "--" + str(error["loc"][0]).replace("_", "-")
-        print(f"owui-validate: error: {option}: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
-        return EXIT_USAGE
-    options = engine.Options(policy=policy, assume_openwebui=args.assume_openwebui, max_bytes=args.max_file_size)
-    result = engine.check(args.paths or ["."], options)
-    text.write(result.findings, len(result.files), sys.stdout, quiet=args.quiet)
-    if args.verbose:
-        from validator.report import verbose
+        settings = project.load(args, Path.cwd())
+        options = settings.options(args.assume_openwebui, args.max_file_size)
+        result = engine.check(settings.files(args.paths or ["."]), options)
+        for target in (args.output, args.write_baseline):
+            _refuse_checked(target, result.files)
+        findings = triage.findings(result, settings.selection())
+        if args.write_baseline:
+            _write_baseline(findings, settings, args.write_baseline)
+            return EXIT_OK
+        if args.baseline:
+            findings = _new_findings(findings, settings, args.baseline)
+        run = report.Run(findings, result.files, str(settings.root), settings.fail_on, args.quiet, settings.severities)
+        _output(report.choose(args.format, os.environ), run, args.output)
+        if args.verbose:
+            from validator.report import verbose
 
-        verbose.write(result, policy, sys.stderr)
+            verbose.write(result, options.policy, sys.stderr)
+    except UsageError as exc:
+        print(f"owui-validate: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if result.errors:
         report_internal_errors(result.errors, debug=args.debug)
         return EXIT_INTERNAL
-    threshold = Severity[args.fail_on.upper()]
-    return EXIT_FINDINGS if any(finding.severity >= threshold for finding in result.findings) else EXIT_OK
+    return EXIT_FINDINGS if any(finding.severity >= settings.fail_on for finding in findings) else EXIT_OK
 
 
 def report_internal_errors(errors: list, *, debug: bool) -> None:  # type: ignore[type-arg]
@@ -53,3 +59,36 @@ def report_internal_errors(errors: list, *, debug: bool) -> None:  # type: ignor
               file=sys.stderr)
         if debug:
             print("".join(traceback.format_tb(error.error.__traceback__)), end="", file=sys.stderr)
+
+
+def _refuse_checked(target: str | None, files: list[str]) -> None:
+    """Never write to a checked file: a typo in `--output` must not destroy a deployment file."""
+    if target and os.path.abspath(target) in {os.path.abspath(path) for path in files}:
+        raise UsageError(f"{target} is one of the files checked: refusing to overwrite it")
+
+
+def _write_baseline(findings: list[Finding], settings: Project, target: str) -> None:
+    from validator import baseline
+
+    baseline.write(baseline.build(findings, settings.finding_path), Path(target))
+    plural = "s" if len(findings) != 1 else ""
+    print(f"owui-validate: recorded {len(findings)} finding{plural} in {target}", file=sys.stderr)
+
+
+def _new_findings(findings: list[Finding], settings: Project, source: str) -> list[Finding]:
+    from validator import baseline
+
+    return baseline.new_findings(findings, baseline.load(Path(source)), settings.finding_path)
+
+
+def _output(name: str, run: Run, output: str | None) -> None:
+    from validator import report
+
+    if not output:
+        report.render(name, run, sys.stdout)
+        return
+    try:
+        with open(output, "w", encoding="utf-8", newline="\n") as stream:
+            report.render(name, run, stream)
+    except OSError as exc:
+        raise UsageError(f"{output}: cannot write the report: {exc.strerror}") from None

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from validator.findings import Finding, Severity
+from validator.report.common import Run
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD, _RESET = "\033[1m", "\033[0m"
@@ -40,3 +41,7 @@ def write(findings: Sequence[Finding], files: int, stream: TextIO, *, quiet: boo
         stream.write(line(finding, colour) + "\n")
     if not quiet:
         stream.write(summary(findings, files) + "\n")
+
+
+def render(run: Run, stream: TextIO) -> None:
+    write(run.findings, len(run.files), stream, quiet=run.quiet)

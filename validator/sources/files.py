@@ -73,6 +73,12 @@ class Workspace:
             raise cached
         return cached
 
+    def cached_text(self, path: str) -> str | None:
+        """The text if this run already read it, else None: later passes (suppression comments)
+        look at what was checked without reading any file again."""
+        cached = self._texts.get(path)
+        return cached if isinstance(cached, str) else None
+
     def parsed(self, kind: str, path: str, parse: Callable[[str, str], T]) -> T:
         """`parse(text, path)` once per (kind, path); a SourceError is cached and re-raised too."""
         key = (kind, path)

@@ -1,0 +1,43 @@
+"""`owui-validate rule CODE [--format json]`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+
+from validator.rules import catalog
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_one_rule_as_json_matches_its_schema(owui) -> None:
+    ran = owui("rule", "ow201", "--format", "json")
+    assert ran.status == 0
+    doc = json.loads(ran.out)
+    schema = json.loads((REPO / "schemas/rule.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(doc)
+    assert doc == {
+        "code": "OW201", "name": "secret-key-public", "severity": "error", "security_severity": 9.8,
+        "summary": "WEBUI_SECRET_KEY is a publicly known default or placeholder.",
+        "documentation": catalog()["OW201"].doc(),
+    }
+    assert "## Why is this bad?" in doc["documentation"]
+
+
+def test_all_rules_as_json(owui) -> None:
+    docs = json.loads(owui("rule", "--all", "--format", "json").out)
+    assert [doc["code"] for doc in docs] == list(catalog())
+    assert docs[-1]["code"] == "OW900" and docs[-1]["severity"] == "info"
+
+
+def test_text_stays_the_default(owui) -> None:
+    ran = owui("rule", "OW900")
+    assert ran.out.startswith("# OW900 suppression-unused (info)\n\nA suppression comment suppresses nothing")
+
+
+def test_unknown_rule_exits_2(owui) -> None:
+    ran = owui("rule", "OW999", "--format", "json")
+    assert (ran.status, ran.out) == (2, "")
+    assert ran.err == "owui-validate: error: unknown rule 'OW999' (see `owui-validate rule --all`)\n"

@@ -1,0 +1,69 @@
+"""What every output format shares: the run being reported, severity names per format, paths.
+
+Format modules import only this (never each other), so each can change on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from validator import identity, paths
+from validator.findings import Finding, Severity
+
+TOOL = "owui-validate"
+HOMEPAGE = "https://github.com/owui-config-validator/owui-config-validator"
+
+SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+GITHUB_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One check, as reporters see it."""
+
+    findings: Sequence[Finding]
+    # The files checked, as named on the command line or found by the walk.
+    files: Sequence[str]
+    # Paths in machine-read formats are relative to this (see validator.config.project_root).
+    root: str = "."
+    fail_on: Severity = Severity.WARNING
+    quiet: bool = False
+    # Severities the configuration gives rules, for formats that describe rules (SARIF).
+    rule_severity: Mapping[str, Severity] = field(default_factory=dict)
+
+    def path(self, path: str) -> str:
+        return paths.relative(path, self.root)
+
+    @cached_property
+    def fingerprints(self) -> dict[int, str]:
+        """id(finding) -> stable fingerprint (validator.identity): same finding, same value, run after run."""
+        keyed = identity.keyed(self.findings, lambda finding: self.path(finding.location.path))
+        return {id(finding): identity.fingerprint(key, ordinal) for finding, key, ordinal in keyed}
+
+    def fingerprint(self, finding: Finding) -> str:
+        return self.fingerprints[id(finding)]
+
+    def checked_files(self) -> list[str]:
+        """The files checked, then any other file a finding points at (an `.env` a compose file uses)."""
+        ordered = dict.fromkeys(self.files)
+        for finding in self.findings:
+            ordered.setdefault(finding.location.path, None)
+        return list(ordered)
+
+
+def counts(findings: Sequence[Finding]) -> dict[Severity, int]:
+    return {severity: sum(1 for finding in findings if finding.severity == severity) for severity in Severity}
+
+
+def doc_sections(doc: str) -> dict[str, str]:
+    """A rule docstring's `## Heading` sections by heading, each body stripped."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in doc.splitlines()[1:]:
+        if line.startswith("## "):
+            current = sections.setdefault(line[3:].strip(), [])
+        elif current is not None:
+            current.append(line)
+    return {heading: "\n".join(body).strip() for heading, body in sections.items()}
