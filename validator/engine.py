@@ -83,7 +83,7 @@ def _file_findings(parsed: dict[str, ParsedFile], ours: list[Deployment], assume
 
 
 def _rule_findings(deployments: list[Deployment], policy: Policy) -> list[Finding]:
-    from validator.rules import expiry, secret_key, sharing
+    from validator.rules import expiry, secret_key, sharing, stored
     from validator.rules.base import Subject
     from validator.schema import AuthEnvironment
 
@@ -94,6 +94,9 @@ def _rule_findings(deployments: list[Deployment], policy: Policy) -> list[Findin
     ]
     findings: list[Finding] = []
     for subject in subjects:
+        if subject.deployment.kind == "stored-config":
+            findings.extend(stored.check(subject))
+            continue
         findings.extend(expiry.check(subject))
         findings.extend(secret_key.check(subject))
     findings.extend(sharing.check(subjects))
