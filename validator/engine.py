@@ -49,6 +49,10 @@ def check(paths: list[str], options: Options | None = None) -> Result:
         for deployment in deployments:
             deployment.openwebui = True
     ours = [deployment for deployment in deployments if deployment.openwebui]
+    if any(deployment.kind == "stored-config" for deployment in ours):
+        from validator import precedence
+
+        precedence.attach(parsed.values(), ours, paths)
 
     findings = _file_findings(parsed, ours, options.assume_openwebui)
     findings += _rule_findings(ours, options.policy)
@@ -100,7 +104,7 @@ def _rule_findings(deployments: list[Deployment], policy: Policy) -> list[Findin
         findings.extend(expiry.check(subject))
         findings.extend(secret_key.check(subject))
     findings.extend(sharing.check(subjects))
-    return findings
+    return stored.with_precedence(subjects, findings)
 
 
 def _collate(findings: object) -> list[Finding]:

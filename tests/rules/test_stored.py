@@ -6,7 +6,7 @@ import pytest
 
 from validator.location import Location
 from validator.policy import Policy
-from validator.rules import stored
+from validator.rules import catalog, stored
 from validator.rules.base import Subject
 from validator.schema import AuthEnvironment
 from validator.sources import storedconfig
@@ -45,3 +45,11 @@ def test_policy_applies_to_stored_values() -> None:
 def test_no_stored_value_no_finding() -> None:
     deployment = storedconfig.deployment("webui.db", None)
     assert list(stored.check(Subject(deployment, AuthEnvironment.from_settings({}), Policy()))) == []
+
+
+def test_ow110_is_documented_in_the_catalog() -> None:
+    rule = catalog()["OW110"]
+    doc = rule.doc()
+    assert (rule.name, str(rule.severity)) == ("jwt-expiry-overridden-by-stored-setting", "warning")
+    for heading in ("## What it does", "## Why is this bad?", "## Example", "## Use instead"):
+        assert heading in doc
