@@ -1,14 +1,25 @@
-"""Shared test helpers: Open WebUI's `config` table in both layouts, file hashes, the CLI."""
+"""Shared test fixtures: Open WebUI's `config` table in both layouts, file hashes, the CLI, and a
+throwaway PostgreSQL server on loopback."""
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
+import pwd
+import secrets
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 
 # The DDL of Open WebUI's `config` table, per backend: the 0.12 per-key table
 # (open_webui/models/config.py) and the blob table of migration ca81bd47c050. The SQLite texts are
@@ -64,3 +75,99 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
     environment = {**os.environ, "NO_COLOR": "1", **(env or {})}
     return subprocess.run([*prefix, sys.executable, "-m", "validator", *args], cwd=cwd, env=environment,
                           capture_output=True, text=True, timeout=120)
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Postgres:
+    host: str
+    port: int
+    user: str
+    password: str
+
+    def url(self, database: str, *, user: str | None = None, password: str | None = None) -> str:
+        credentials = f"{user or self.user}" + (f":{password}" if password is not None else "")
+        return f"postgresql://{credentials}@{self.host}:{self.port}/{database}"
+
+    def connect(self, database: str = "postgres", **options):  # type: ignore[no-untyped-def]
+        import psycopg
+
+        return psycopg.connect(host=self.host, port=self.port, user=self.user, password=self.password,
+                               dbname=database, **{"autocommit": True, **options})
+
+
+def _bindir() -> str | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]), reverse=True)
+    initdb = found[0] if found else shutil.which("initdb")
+    return os.path.dirname(initdb) if initdb else None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """A PostgreSQL cluster in a temporary directory, on 127.0.0.1, stopped and removed afterwards.
+
+    PostgreSQL refuses to run as root: as root (CI), the cluster belongs to the `postgres` user of
+    Debian's package. Skips, saying why, only when no server can be started.
+    """
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("no PostgreSQL server: psycopg is not installed (pip install -e '.[test,postgres]')")
+    bindir = _bindir()
+    if bindir is None:
+        pytest.skip("no PostgreSQL server: initdb not found (apt-get install postgresql)")
+    run_as: list[str] = []
+    owner = None
+    if os.geteuid() == 0:
+        try:
+            owner = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("no PostgreSQL server: running as root and there is no `postgres` user to run it")
+        run_as = ["runuser", "-u", "postgres", "--"]
+    base = tempfile.mkdtemp(prefix="owui-pg-")
+    password = secrets.token_urlsafe(16)
+    Path(base, "pw").write_text(password)
+    if owner is not None:
+        os.chmod(base, 0o700)
+        for path in (base, os.path.join(base, "pw")):
+            os.chown(path, owner.pw_uid, owner.pw_gid)
+    data, port = os.path.join(base, "data"), _free_port()
+
+    def pg(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*run_as, *args], capture_output=True, text=True, timeout=120)
+
+    init = pg(f"{bindir}/initdb", "-D", data, "-U", "owui_admin", f"--pwfile={base}/pw", "--auth=scram-sha-256",
+              "-E", "UTF8", "--no-sync")
+    started = init.returncode == 0 and pg(
+        f"{bindir}/pg_ctl", "-D", data, "-l", f"{base}/log", "-w", "-t", "60",
+        "-o", f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c fsync=off", "start").returncode == 0
+    if not started:
+        log = Path(base, "log").read_text() if os.path.exists(f"{base}/log") else init.stderr
+        shutil.rmtree(base, ignore_errors=True)
+        pytest.skip(f"no PostgreSQL server: could not start one ({log.strip().splitlines()[-1:] or 'no log'})")
+    try:
+        yield Postgres("127.0.0.1", port, "owui_admin", password)
+    finally:
+        pg(f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "stop")
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_database(postgres: Postgres) -> Iterator[tuple[str, Callable[..., object]]]:
+    """A fresh database: (name, connect) where connect(**options) opens an admin connection to it."""
+    name = f"owui_{uuid.uuid4().hex[:12]}"
+    with postgres.connect() as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield name, lambda **options: postgres.connect(name, **options)
+    finally:
+        with postgres.connect() as admin:
+            admin.execute(f"DROP DATABASE {name} WITH (FORCE)")

@@ -28,6 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--min-jwt-expiry", metavar="DURATION", help="OW106 below this lifetime (default: 1m)")
     check.add_argument("--target-version", metavar="VERSION",
                        help="the Open WebUI release deployed (default: the latest known)")
+    check.add_argument("--database-url", action="append", default=[], metavar="URL",
+                       help="also read the stored settings of Open WebUI's PostgreSQL database (postgresql://...; "
+                       "password from the URL or PGPASSWORD, never shown; needs owui-config-validator[postgres])")
 
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("code", nargs="?", metavar="CODE", help="a rule code such as OW101")

@@ -21,6 +21,8 @@ class Options:
     policy: Policy = field(default_factory=Policy)
     assume_openwebui: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
+    # PostgreSQL databases whose stored settings to read (`--database-url`).
+    database_urls: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -37,6 +39,9 @@ def check(paths: list[str], options: Options | None = None) -> Result:
     parsed = {path: load(ws, path) for path in requested}
     for path in _context(requested, parsed):
         parsed[path] = load(ws, path)
+    databases = _databases(options.database_urls)
+    parsed.update((database.path, database) for database in databases)
+    requested += [database.path for database in databases]
 
     used = {use for result in parsed.values() for use in result.uses}
     deployments = [
@@ -52,13 +57,21 @@ def check(paths: list[str], options: Options | None = None) -> Result:
     if any(deployment.kind == "stored-config" for deployment in ours):
         from validator import precedence
 
-        precedence.attach(parsed.values(), ours, paths)
+        precedence.attach(parsed.values(), ours, [*paths, *(database.path for database in databases)])
 
     findings = _file_findings(parsed, ours, options.assume_openwebui)
     findings += _rule_findings(ours, options.policy)
 
     scope = set(requested) | {use for path in requested for use in parsed[path].uses}
     return Result(_collate(f for f in findings if f.location.path in scope), requested, ours)
+
+
+def _databases(urls: tuple[str, ...]) -> list[ParsedFile]:
+    if not urls:
+        return []
+    from validator.sources.postgres import read_url
+
+    return [read_url(url) for url in dict.fromkeys(urls)]
 
 
 def _context(requested: list[str], parsed: dict[str, ParsedFile]) -> list[str]:

@@ -28,7 +28,19 @@ def run(args: argparse.Namespace) -> int:
         option = "--" + str(error["loc"][0]).replace("_", "-")
         print(f"owui-validate: error: {option}: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
         return EXIT_USAGE
-    result = engine.check(args.paths or ["."], engine.Options(policy=policy, assume_openwebui=args.assume_openwebui))
+    urls = tuple(args.database_url)
+    if urls:
+        from validator.sources.postgres import is_postgres_url
+
+        if not all(is_postgres_url(url) for url in urls):
+            # The URL itself is not echoed: it may hold a password.
+            print("owui-validate: error: --database-url: expected a postgresql:// URL "
+                  "(for SQLite, name the webui.db file)", file=sys.stderr)
+            return EXIT_USAGE
+    options = engine.Options(policy=policy, assume_openwebui=args.assume_openwebui, database_urls=urls)
+    # With only --database-url, check the database alone rather than also walking the current directory.
+    result = engine.check(args.paths or ([] if urls else ["."]), options)
     text.write(result.findings, len(result.files), sys.stdout, quiet=args.quiet)
     threshold = Severity[args.fail_on.upper()]
     return EXIT_FINDINGS if any(finding.severity >= threshold for finding in result.findings) else EXIT_OK
+
