@@ -48,6 +48,10 @@ KUBERNETES_AND_HELM = [
     ("kubernetes/secret.yaml", 9, 21, "OW201"),
     ("kubernetes/statefulset.yaml", 21, 17, "OW205"),
 ]
+STORED = [
+    ("stored/.env", 4, 16, "OW110"),
+    ("stored/config-export.json", 4, 23, "OW102"),
+]
 
 
 def parsed(stdout: str) -> list[tuple[str, int, int, str]]:
@@ -62,15 +66,15 @@ def parsed(stdout: str) -> list[tuple[str, int, int, str]]:
 def test_example_findings_and_positions(cli) -> None:
     result = cli("check", "examples/", cwd=REPO)
     assert result.returncode == 1
-    assert parsed(result.stdout) == BAD + KUBERNETES_AND_HELM
+    assert parsed(result.stdout) == BAD + KUBERNETES_AND_HELM + STORED
     assert "node-app" not in result.stdout
 
 
-def test_bad_example_covers_every_rule_that_needs_no_option() -> None:
+def test_examples_cover_every_rule_that_needs_no_option() -> None:
     from validator.rules import catalog
 
     needs_option = {"OW109"}  # only with --target-version below 0.6.34
-    assert {row[3] for row in BAD} == set(catalog()) - needs_option
+    assert {row[3] for row in BAD + KUBERNETES_AND_HELM + STORED} == set(catalog()) - needs_option
 
 
 def test_good_example_is_clean(cli) -> None:

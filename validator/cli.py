@@ -69,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     baseline.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
     baseline.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0")
 
+    check.add_argument("--database-url", action="append", default=[], metavar="URL",
+                       help="also read the stored settings of Open WebUI's PostgreSQL database (postgresql://...; "
+                       "password from the URL or PGPASSWORD, never shown; needs owui-config-validator[postgres])")
+
     tokens = commands.add_parser("tokens", help="issue session tokens as Open WebUI would and prove how they expire")
     tokens.add_argument("paths", nargs="*", metavar="PATH", help="files and directories (default: .)")
     tokens.add_argument("--margin", default="1", metavar="SECONDS",

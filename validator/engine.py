@@ -24,6 +24,11 @@ class Options:
     max_bytes: int = DEFAULT_MAX_BYTES
     # Files whose environments are Open WebUI's whatever they contain (config `assume-openwebui`).
     assume_openwebui_in: Callable[[str], bool] | None = None
+    # PostgreSQL databases whose stored settings to read (`--database-url`).
+    database_urls: tuple[str, ...] = ()
+    # What the user named on the command line, when `paths` was expanded before (config `exclude`):
+    # files named together are taken for one Open WebUI (precedence of stored settings).
+    named: tuple[str, ...] | None = None
 
     def assumes(self, path: str) -> bool:
         return self.assume_openwebui or (self.assume_openwebui_in is not None and self.assume_openwebui_in(path))
@@ -63,6 +68,9 @@ def check(paths: list[str], options: Options | None = None) -> Result:
             link(list(parsed.values()))
         except Exception as exc:  # noqa: BLE001 - reported against the first manifest, the others still run
             errors.append(InternalError(pending[0].path, exc))
+    databases = _databases(options.database_urls)
+    parsed.update((database.path, database) for database in databases)
+    requested += [database.path for database in databases]
 
     used = {use for result in parsed.values() for use in result.uses}
     deployments = [
@@ -75,6 +83,11 @@ def check(paths: list[str], options: Options | None = None) -> Result:
         if options.assumes(deployment.location.path):
             deployment.openwebui = True
     ours = [deployment for deployment in deployments if deployment.openwebui]
+    if any(deployment.kind == "stored-config" for deployment in ours):
+        from validator import precedence
+
+        named = paths if options.named is None else options.named
+        precedence.attach(parsed.values(), ours, [*named, *(database.path for database in databases)])
 
     findings = _file_findings(parsed, ours, options.assumes)
     findings += _rule_findings(ours, options.policy, errors)
@@ -90,6 +103,14 @@ def _load(ws: Workspace, path: str, errors: list[InternalError]) -> ParsedFile:
     except Exception as exc:  # noqa: BLE001 - one file's bug must not stop the others
         errors.append(InternalError(path, exc))
         return ParsedFile(path, "error")
+
+
+def _databases(urls: tuple[str, ...]) -> list[ParsedFile]:
+    if not urls:
+        return []
+    from validator.sources.postgres import read_url
+
+    return [read_url(url) for url in dict.fromkeys(urls)]
 
 
 def _context(requested: list[str], parsed: dict[str, ParsedFile]) -> list[str]:
@@ -123,7 +144,7 @@ def _file_findings(parsed: dict[str, ParsedFile], ours: list[Deployment],
 
 
 def _rule_findings(deployments: list[Deployment], policy: Policy, errors: list[InternalError]) -> list[Finding]:
-    from validator.rules import expiry, secret_key, sharing
+    from validator.rules import expiry, secret_key, sharing, stored
     from validator.rules.base import Subject
     from validator.schema import AuthEnvironment
 
@@ -135,11 +156,14 @@ def _rule_findings(deployments: list[Deployment], policy: Policy, errors: list[I
     findings: list[Finding] = []
     for subject in subjects:
         try:
-            findings.extend([*expiry.check(subject), *secret_key.check(subject)])
+            if subject.deployment.kind == "stored-config":
+                findings.extend(stored.check(subject))
+            else:
+                findings.extend([*expiry.check(subject), *secret_key.check(subject)])
         except Exception as exc:  # noqa: BLE001 - one deployment's bug must not stop the others
             errors.append(InternalError(subject.deployment.location.path, exc))
     findings.extend(sharing.check(subjects))
-    return findings
+    return stored.with_precedence(subjects, findings)
 
 
 def _collate(findings: object) -> list[Finding]:

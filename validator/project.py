@@ -49,11 +49,12 @@ class Project:
         excluded = paths.matcher(self.config.exclude, str(self.root))
         return found if excluded is None else [path for path in found if not excluded(path)]
 
-    def options(self, assume_everywhere: bool = False, max_bytes: int | None = None) -> Options:
+    def options(self, assume_everywhere: bool = False, max_bytes: int | None = None,
+                database_urls: tuple[str, ...] = ()) -> Options:
         from validator import engine
 
         return engine.Options(policy=self.config.policy, assume_openwebui=assume_everywhere,
-                              max_bytes=max_bytes or engine.DEFAULT_MAX_BYTES,
+                              max_bytes=max_bytes or engine.DEFAULT_MAX_BYTES, database_urls=database_urls,
                               assume_openwebui_in=paths.matcher(self.config.assume_openwebui, str(self.root)))
 
     def selection(self) -> Selection:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,8 +25,10 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         settings = project.load(args, Path.cwd())
-        options = settings.options(args.assume_openwebui, args.max_file_size)
-        result = engine.check(settings.files(args.paths or ["."]), options)
+        urls = _database_urls(args.database_url)
+        options = replace(settings.options(args.assume_openwebui, args.max_file_size, urls), named=tuple(args.paths))
+        # With only --database-url, check the database alone rather than also walking the current directory.
+        result = engine.check(settings.files(args.paths or ([] if urls else ["."])), options)
         for target in (args.output, args.write_baseline):
             _refuse_checked(target, result.files)
         findings = triage.findings(result, settings.selection())
@@ -47,6 +50,16 @@ def run(args: argparse.Namespace) -> int:
         report_internal_errors(result.errors, debug=args.debug)
         return EXIT_INTERNAL
     return EXIT_FINDINGS if any(finding.severity >= settings.fail_on for finding in findings) else EXIT_OK
+
+
+def _database_urls(urls: list[str]) -> tuple[str, ...]:
+    if urls:
+        from validator.sources.postgres import is_postgres_url
+
+        if not all(is_postgres_url(url) for url in urls):
+            # The URL itself is not echoed: it may hold a password.
+            raise UsageError("--database-url: expected a postgresql:// URL (for SQLite, name the webui.db file)")
+    return tuple(urls)
 
 
 def report_internal_errors(errors: list, *, debug: bool) -> None:  # type: ignore[type-arg]

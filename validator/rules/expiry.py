@@ -307,7 +307,7 @@ def check(subject: Subject) -> Iterator[Finding]:
         return
     reading = subject.env.lifetime
     assert reading is not None
-    yield from _meaning(subject, setting, reading)
+    yield from value_findings(subject, setting, reading)
     if subject.env.persistent_config is not False and not subject.deployment.template:
         yield SeedsStoredSetting.finding(
             "JWT_EXPIRES_IN only seeds the stored setting auth.jwt_expiry on the first start; after that, "
@@ -326,33 +326,35 @@ def _unset(subject: Subject) -> Iterator[Finding]:
             subject.deployment.location, deployment=subject.deployment)
 
 
-def _meaning(subject: Subject, setting: Setting, reading: Reading) -> Iterator[Finding]:
+def value_findings(subject: Subject, setting: Setting, reading: Reading) -> Iterator[Finding]:
+    """OW101-OW107 for one value, named as written (`JWT_EXPIRES_IN`, or a stored setting's name)."""
     raw, policy, deployment = reading.raw, subject.policy, subject.deployment
+    written = f"{setting.name}={raw!r}"
 
     def report(rule: type[Rule], message: str, severity: Severity | None = None) -> Finding:
         return rule.finding(message, setting.location, severity=severity, setting=setting, deployment=deployment)
 
     if reading.outcome == "rejected":
-        yield report(RejectedExpiry, f"JWT_EXPIRES_IN={raw!r} is rejected by Open WebUI ({reading.reason}): "
+        yield report(RejectedExpiry, f"{written} is rejected by Open WebUI ({reading.reason}): "
                      f"every sign-up and sign-in fails with HTTP 500{_fix(raw)}")
         return
     if reading.meaningful_ignored:
         ignored = ", ".join(repr(span.text) for span in reading.meaningful_ignored)
-        yield report(PartlyIgnoredExpiry, f"JWT_EXPIRES_IN={raw!r} is read as {meaning(reading)}: Open WebUI "
+        yield report(PartlyIgnoredExpiry, f"{written} is read as {meaning(reading)}: Open WebUI "
                      f"ignores {ignored}{_fix(raw) or '; write only number-unit pairs such as `4w`'}")
         return
     if reading.outcome == "never":
         if not policy.allow_no_expiry:
-            yield report(NeverExpires, f"JWT_EXPIRES_IN={raw!r}: tokens never expire ({reading.reason}); "
+            yield report(NeverExpires, f"{written}: tokens never expire ({reading.reason}); "
                          "a leaked token stays valid until the key is rotated")
     elif reading.outcome == "negative":
-        yield report(NegativeExpiry, f"JWT_EXPIRES_IN={raw!r} is a negative lifetime of "
+        yield report(NegativeExpiry, f"{written} is a negative lifetime of "
                      f"{durations.in_words(reading.seconds or 0)}: every token is expired when issued, so sign-in "
                      "succeeds but the next request is refused")
     else:
-        yield from _policy(report, raw, reading.seconds or 0.0, subject)
+        yield from _policy(report, written, reading.seconds or 0.0, subject)
     if not reading.admin_panel_savable:
-        yield report(NotSavableInAdminPanel, f"JWT_EXPIRES_IN={raw!r} works from the environment, but the Admin "
+        yield report(NotSavableInAdminPanel, f"{written} works from the environment, but the Admin "
                      "Panel cannot save it (it takes -1, 0 or one number-unit pair"
                      f"{_single_pair(reading)}): saving Settings > General there silently drops the setting")
 
@@ -362,15 +364,15 @@ def _single_pair(reading: Reading) -> str:
     return f" such as `{durations.canonical(seconds)}`" if seconds and seconds > 0 else ""
 
 
-def _policy(report, raw: str, seconds: float, subject: Subject) -> Iterator[Finding]:  # type: ignore[no-untyped-def]
+def _policy(report, written: str, seconds: float, subject: Subject) -> Iterator[Finding]:  # type: ignore[no-untyped-def]
     policy = subject.policy
     words = durations.in_words(seconds)
     if seconds > policy.max_seconds:
-        yield report(ExpiryAboveMaximum, f"JWT_EXPIRES_IN={raw!r} gives tokens {words}, above the policy maximum "
+        yield report(ExpiryAboveMaximum, f"{written} gives tokens {words}, above the policy maximum "
                      f"of {durations.in_words(policy.max_seconds)} (max-jwt-expiry={policy.max_jwt_expiry})")
     elif seconds < 1:
-        yield report(ExpiryBelowMinimum, f"JWT_EXPIRES_IN={raw!r} gives tokens {words}: PyJWT writes `exp` in whole "
+        yield report(ExpiryBelowMinimum, f"{written} gives tokens {words}: PyJWT writes `exp` in whole "
                      "seconds, so every token expires within a second of sign-in", Severity.ERROR)
     elif seconds < policy.min_seconds:
-        yield report(ExpiryBelowMinimum, f"JWT_EXPIRES_IN={raw!r} gives tokens {words}, below the policy minimum "
+        yield report(ExpiryBelowMinimum, f"{written} gives tokens {words}, below the policy minimum "
                      f"of {durations.in_words(policy.min_seconds)}: users are signed out after {words}")

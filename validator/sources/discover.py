@@ -8,19 +8,30 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterator
 from typing import Literal
 
-Kind = Literal["dotenv", "yaml"]
+Kind = Literal["dotenv", "yaml", "json", "sqlite"]
 
 # Matched against the file's base name.
 ENV_NAME = r"\.env(?:\.[^/]*)?|[^/]*\.env"
 YAML_NAME = r"[^/]*\.ya?ml"
 COMPOSE_NAME = r"(?:docker-)?compose(?:\.[^/]*)?\.ya?ml"
+# Stored settings (validator.sources.export, validator.sources.sqlitedb). Only JSON files named
+# like Open WebUI's export (`config-<ms>.json`) or an export are walked, so a repository's
+# package.json and tsconfig.json cost nothing; explicit files of any name are read and the export
+# is recognised by content.
+EXPORT_NAME = r"[^/]*(?i:config|export)[^/]*\.json"
+DATABASE_NAME = r"webui\.db"
 _ENV = re.compile(rf"^(?:{ENV_NAME})$")
 _YAML = re.compile(rf"^(?:{YAML_NAME})$")
 _COMPOSE = re.compile(rf"^(?:{COMPOSE_NAME})$")
 _HELM_VALUES = re.compile(r"^values[^/]*\.ya?ml$")
+_EXPORT = re.compile(rf"^(?:{EXPORT_NAME})$")
+_DATABASE = re.compile(rf"^(?:{DATABASE_NAME})$")
+_DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+SQLITE_MAGIC = b"SQLite format 3\x00"
 _TEMPLATE = re.compile(r"(?:^|[.\-_])(?:example|sample|template|dist|tpl|tmpl)(?:$|[.\-_])", re.IGNORECASE)
 
 SKIP_DIRS = frozenset({
@@ -31,16 +42,40 @@ SKIP_DIRS = frozenset({
 
 def hook_files_pattern() -> str:
     """The regex pre-commit matches against repository-relative paths."""
-    return rf"(^|/)({ENV_NAME}|{YAML_NAME})$"
+    return rf"(^|/)({ENV_NAME}|{YAML_NAME}|{EXPORT_NAME}|{DATABASE_NAME})$"
 
 
 def kind_of(path: str) -> Kind | None:
+    """The kind a file's name says it is: what the directory walk and the hook pick up."""
     name = os.path.basename(path)
     if _YAML.match(name):
         return "yaml"
     if _ENV.match(name):
         return "dotenv"
+    if _EXPORT.match(name):
+        return "json"
+    if _DATABASE.match(name):
+        return "sqlite"
     return None
+
+
+def explicit_kind(path: str) -> Kind | None:
+    """For a file named on the command line: its name, else its extension or SQLite header."""
+    kind = kind_of(path)
+    if kind is not None:
+        return kind
+    lowered = path.lower()
+    if lowered.endswith(".json"):
+        return "json"
+    if lowered.endswith(_DATABASE_SUFFIXES):
+        return "sqlite"
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # a FIFO would block; the reader that gets it reports what it is
+        with open(path, "rb") as handle:
+            return "sqlite" if handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC else None
+    except OSError:
+        return None
 
 
 def is_compose_name(path: str) -> bool:

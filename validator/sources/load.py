@@ -16,8 +16,17 @@ _TEMPLATE_MARKUP = re.compile(r"\{\{|\{%")
 
 
 def load(ws: Workspace, path: str) -> ParsedFile:
-    if discover.kind_of(path) == "yaml":
+    kind = discover.explicit_kind(path)
+    if kind == "yaml":
         return load_yaml(ws, path)
+    if kind == "json":
+        from validator.sources.export import read_export
+
+        return read_export(ws, path)
+    if kind == "sqlite":
+        from validator.sources.sqlitedb import read_database
+
+        return read_database(path)
     return load_env_file(ws, path)
 
 

@@ -60,6 +60,10 @@ class Deployment:
     template: bool = False
     # Files this deployment takes settings from; an env file used by a deployment is not one itself.
     uses: tuple[str, ...] = ()
+    # The "stored-config" deployments (database, export) of the same Open WebUI, databases first:
+    # with persistent config on, their stored settings win over this environment. Set by
+    # validator.precedence.attach; see precedence.effective_expiry.
+    stored: list[Deployment] = field(default_factory=list)
 
 
 @dataclass(slots=True)
