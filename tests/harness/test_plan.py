@@ -131,3 +131,21 @@ def test_the_throwaway_key_never_appears_in_any_output(tmp_path: Path, monkeypat
     assert env.key.description.startswith(f"{len(CANARY)} bytes, sha256 ")
     rendered = "\n".join(text.environment(env)) + report.model_dump_json() + repr(report)
     assert CANARY not in rendered
+
+
+def test_stored_setting_wins_over_the_environment_and_the_report_says_so(tmp_path: Path) -> None:
+    env_path = write(tmp_path, ".env", "WEBUI_URL=https://chat.example.com\nJWT_EXPIRES_IN=2h\n")
+    export = write(tmp_path, "config-export.json", '{\n  "auth.jwt_expiry": "30m"\n}\n')
+    report = evaluate([str(tmp_path)], Policy(), 1)
+    env = next(e for e in report.environments if e.name == f"env file {env_path}")
+    assert env.lifetime.seconds == 1800.0 and env.lifetime.jwt_expires_in == "30m"
+    assert env.lifetime.source == (f"the stored setting auth.jwt_expiry='30m' at {export}:2:23, which overrides "
+                                   f"JWT_EXPIRES_IN='2h' at {env_path}:2:16 (persistent config is on)")
+    assert statuses(env)[0] == "pass"
+
+
+def test_environment_wins_when_persistent_config_is_off(tmp_path: Path) -> None:
+    env_path = write(tmp_path, ".env", "WEBUI_URL=x\nJWT_EXPIRES_IN=2h\nENABLE_PERSISTENT_CONFIG=False\n")
+    write(tmp_path, "config-export.json", '{"auth.jwt_expiry": "30m"}\n')
+    env = next(e for e in evaluate([str(tmp_path)], Policy(), 1).environments if e.name == f"env file {env_path}")
+    assert env.lifetime.seconds == 7200.0 and env.lifetime.source == f"JWT_EXPIRES_IN='2h' at {env_path}:2:16"

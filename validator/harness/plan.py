@@ -17,7 +17,7 @@ from validator.openwebui import keys, versions
 from validator.policy import Policy
 from validator.rules.expiry import meaning
 from validator.schema import AuthEnvironment
-from validator.sources.model import Deployment
+from validator.sources.model import Deployment, Setting
 
 # Deployment kinds whose missing key falls back to `t0p-s3cr3t` before 0.9.6 (as OW201 says).
 _STARTED_SERVERS = ("compose-service", "k8s-workload", "helm-release")
@@ -31,14 +31,22 @@ class Plan:
 
 
 def environment(deployment: Deployment, policy: Policy) -> AuthEnvironment:
-    """The model the rules read (engine._rule_findings builds it the same way)."""
-    return AuthEnvironment.from_settings(deployment.settings, official_image=deployment.official_image,
+    """The model the rules read (engine._rule_findings builds it the same way), with the stored
+    setting in place of JWT_EXPIRES_IN where Open WebUI lets it win (OW110)."""
+    from validator.precedence import effective_expiry
+
+    settings = deployment.settings
+    effective = effective_expiry(deployment, policy.version)
+    if effective.source == "stored" and effective.setting is not None:
+        settings = {**settings, "JWT_EXPIRES_IN": effective.setting}
+    return AuthEnvironment.from_settings(settings, official_image=deployment.official_image,
                                          target_version=policy.version)
 
 
 def plan(deployment: Deployment, policy: Policy, margin: int, verifier: Verifier | None = None) -> Plan:
     env = environment(deployment, policy)
-    lifetime = _lifetime(env)
+    lifetime = _lifetime(env, overridden=deployment.settings.get("JWT_EXPIRES_IN"),
+                         name="auth.jwt_expiry" if deployment.kind == "stored-config" else "JWT_EXPIRES_IN")
     signing, key = _key(deployment, env, policy)
     unresolved = ""
     if env.JWT_EXPIRES_IN is not None and env.JWT_EXPIRES_IN.value is None:
@@ -52,7 +60,7 @@ def public_keys(policy: Policy) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*keys.known_default_keys(), *policy.known_default_keys)))
 
 
-def _lifetime(env: AuthEnvironment) -> Lifetime:
+def _lifetime(env: AuthEnvironment, overridden: Setting | None = None, name: str = "JWT_EXPIRES_IN") -> Lifetime:
     setting, reading = env.JWT_EXPIRES_IN, env.lifetime
     if reading is None:
         assert setting is not None
@@ -61,8 +69,11 @@ def _lifetime(env: AuthEnvironment) -> Lifetime:
                         outcome="unresolved", words="unknown")
     if setting is None:
         source = f"JWT_EXPIRES_IN is unset: Open WebUI {versions.format_version(env.target_version)} uses {reading.raw!r}"
+    elif overridden is not None and overridden is not setting:
+        source = (f"the stored setting auth.jwt_expiry={reading.raw!r} at {setting.location}, which overrides "
+                  f"JWT_EXPIRES_IN={overridden.value!r} at {overridden.location} (persistent config is on)")
     else:
-        source = f"JWT_EXPIRES_IN={reading.raw!r} at {setting.location}"
+        source = f"{name}={reading.raw!r} at {setting.location}"
     if reading.outcome == "rejected":
         words = f"none: Open WebUI rejects the value ({reading.reason})"
     else:
