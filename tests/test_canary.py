@@ -6,6 +6,7 @@ such values, runs the real CLI in every format, to stdout and to --output, and l
 
 from __future__ import annotations
 
+import base64
 import json
 import secrets
 from pathlib import Path
@@ -46,7 +47,47 @@ def leaky(tmp_path: Path) -> Path:
     (broken / "compose.yaml").write_text(
         "services:\n  webui:\n    image: ghcr.io/open-webui/open-webui:main\n"
         f"    environment:\n      WEBUI_SECRET_KEY: {canary()}: {canary()}\n")
+    manifests = tmp_path / "k8s"
+    manifests.mkdir()
+    encoded = base64.b64encode(canary().encode()).decode()
+    (manifests / "secret.yaml").write_text(
+        f"apiVersion: v1\nkind: Secret\nmetadata: {{name: webui}}\ndata:\n  key: {encoded}\n"
+        f"  broken: {canary()}!!not-base64\n---\n"
+        f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: webui-env}}\ndata:\n  WEBUI_SECRET_KEY: {canary()}\n")
+    (manifests / "deployment.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: webui}\nspec:\n  replicas: 2\n  selector: {}\n"
+        "  template:\n    spec:\n      containers:\n        - name: webui\n"
+        "          image: ghcr.io/open-webui/open-webui:main\n          envFrom:\n"
+        "            - configMapRef: {name: webui-env}\n          env:\n            - name: WEBUI_SECRET_KEY\n"
+        "              valueFrom: {secretKeyRef: {name: webui, key: key}}\n"
+        "        - name: other\n          image: ghcr.io/open-webui/open-webui:main\n          env:\n"
+        f"            - name: WEBUI_SECRET_KEY\n              value: {canary()}\n"
+        "            - name: BROKEN\n              valueFrom: {secretKeyRef: {name: webui, key: broken}}\n")
+    chart = tmp_path / "chart"
+    chart.mkdir()
+    (chart / "values.yaml").write_text(
+        f"replicaCount: 1\nollama:\n  enabled: false\nextraEnvVars:\n  - name: WEBUI_SECRET_KEY\n"
+        f"    value: {canary()}\n")
+    (tmp_path / "config-export.json").write_text(
+        f'{{\n  "auth.jwt_expiry": "1mo",\n  "oauth.client_secret": "{canary()}\n')
     return tmp_path
+
+
+def test_setting_repr_hides_the_value() -> None:
+    from validator.location import Location
+    from validator.sources.model import Setting
+
+    value = canary()
+    assert MARK not in repr(Setting("WEBUI_SECRET_KEY", value, Location("x.env", 1, 1)))
+
+
+def test_verbose_and_tokens_show_no_secret(owui_process, leaky) -> None:
+    verbose = owui_process("check", "--verbose", "--fail-on", "info")
+    assert "WEBUI_SECRET_KEY (" in verbose.err  # the verbose report described keys
+    tokens_text = owui_process("tokens", ".")
+    tokens_json = owui_process("tokens", ".", "--format", "json")
+    assert tokens_text.out and tokens_json.out
+    assert_clean(verbose.out, verbose.err, tokens_text.out, tokens_text.err, tokens_json.out, tokens_json.err)
 
 
 def assert_clean(*texts: str) -> None:
@@ -58,6 +99,9 @@ def test_every_key_rule_fires_on_the_canaries(owui_process, leaky) -> None:
     ran = owui_process("check", "--format", "json")
     found = {finding["code"] for finding in json.loads(ran.out)["findings"]}
     assert {"OW001", "OW002", "OW201", "OW203", "OW204", "OW206", "OW207", "OW208", "OW900"} <= found
+    where = {(finding["path"], finding["code"]) for finding in json.loads(ran.out)["findings"]}
+    assert {("k8s/secret.yaml", "OW001"), ("config-export.json", "OW001"), ("chart/values.yaml", "OW207"),
+            ("k8s/deployment.yaml", "OW207")} <= where
     assert_clean(ran.out, ran.err)
 
 

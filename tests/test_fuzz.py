@@ -1,4 +1,5 @@
-"""Generated hostile input over every source. Scale with OWUI_FUZZ_EXAMPLES (default: a short,
+"""Generated hostile input over every source (env files, compose, Kubernetes, Helm values, exported
+config, SQLite databases). Scale with OWUI_FUZZ_EXAMPLES (default: a short,
 deterministic slice; the 100,000-input run is `OWUI_FUZZ_EXAMPLES=25000 pytest tests/test_fuzz.py`).
 
 Invariants: no exception escapes, no internal error, every OW001 has a position, a good file
@@ -7,7 +8,9 @@ beside the hostile one is still checked, and each run is bounded in time.
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import tempfile
 import time
 from pathlib import Path
@@ -93,3 +96,91 @@ def test_arbitrary_yaml_trees_with_their_env(tree: object, env: list[str]) -> No
 def test_yaml_cut_and_corrupted(tree: object, cut: int, junk: bytes) -> None:
     text = yaml.safe_dump(tree).encode()
     run({"docker-compose.yml": text[:cut] + junk + text[cut:]})
+
+
+KINDS = st.sampled_from(["Deployment", "StatefulSet", "DaemonSet", "Pod", "Job", "CronJob", "Secret", "ConfigMap",
+                         "HorizontalPodAutoscaler", "List", "Service"])
+ENV_ITEM = st.one_of(
+    st.fixed_dictionaries({"name": NAMES, "value": SCALARS}),
+    st.fixed_dictionaries({"name": NAMES, "valueFrom": st.one_of(*(
+        st.fixed_dictionaries({ref: st.fixed_dictionaries({"name": st.sampled_from(["webui", "x"]), "key": NAMES})})
+        for ref in ("secretKeyRef", "configMapKeyRef")))}),
+    TREES,
+)
+CONTAINER = st.fixed_dictionaries({"name": st.text(max_size=5),
+                                   "image": st.sampled_from(["ghcr.io/open-webui/open-webui:main", "node:20", ""]),
+                                   "env": st.one_of(st.lists(ENV_ITEM, max_size=4), TREES),
+                                   "envFrom": st.one_of(st.just([{"secretRef": {"name": "webui"}}]), TREES)})
+MANIFEST = st.fixed_dictionaries({
+    "apiVersion": st.sampled_from(["v1", "apps/v1", "batch/v1", "autoscaling/v2"]),
+    "kind": KINDS,
+    "metadata": st.one_of(st.fixed_dictionaries({"name": st.sampled_from(["webui", "x"])}), TREES),
+    "spec": st.one_of(st.fixed_dictionaries({"replicas": SCALARS, "selector": st.just({}),
+                                             "template": st.fixed_dictionaries({"spec": st.fixed_dictionaries(
+                                                 {"containers": st.lists(CONTAINER, max_size=2)})})}), TREES),
+    "data": st.one_of(st.dictionaries(NAMES, st.one_of(VALUES, st.just("dDBwLXMzY3IzdA=="))), TREES),
+    "stringData": st.one_of(st.dictionaries(NAMES, VALUES), st.none()),
+})
+HELM_VALUES = st.fixed_dictionaries({
+    "replicaCount": SCALARS,
+    "ollama": st.one_of(st.fixed_dictionaries({"enabled": st.booleans()}), TREES),
+    "extraEnvVars": st.one_of(st.lists(ENV_ITEM, max_size=4), st.dictionaries(NAMES, SCALARS, max_size=4), TREES),
+    "commonEnvVars": st.one_of(st.lists(ENV_ITEM, max_size=2), TREES),
+})
+EXPORT = st.one_of(
+    st.dictionaries(st.sampled_from(["auth.jwt_expiry", "ui.enable_signup", "version", "auth"]), TREES, max_size=4),
+    st.fixed_dictionaries({"auth": st.fixed_dictionaries({"jwt_expiry": SCALARS})}),
+)
+
+
+def dumped(documents: list[object]) -> bytes:
+    return yaml.safe_dump_all(documents, allow_unicode=True).encode("utf-8", "surrogatepass")
+
+
+@seed(5)
+@FUZZ
+@given(st.lists(MANIFEST, min_size=1, max_size=4), st.integers(min_value=0, max_value=2000))
+def test_arbitrary_kubernetes_manifests(documents: list[object], cut: int) -> None:
+    text = dumped(documents)
+    run({"manifests.yaml": text, "other.yaml": text[:cut]})
+
+
+@seed(6)
+@FUZZ
+@given(HELM_VALUES, st.booleans())
+def test_arbitrary_helm_values(values: object, with_chart: bool) -> None:
+    files = {"values.yaml": dumped([values])}
+    if with_chart:
+        files["Chart.yaml"] = b"apiVersion: v2\nname: open-webui\nversion: 1.0.0\n"
+    run(files)
+
+
+@seed(7)
+@FUZZ
+@given(EXPORT, st.integers(min_value=0, max_value=200), st.binary(max_size=6))
+def test_arbitrary_exported_config(tree: object, cut: int, junk: bytes) -> None:
+    text = json.dumps(tree, default=str, allow_nan=True).encode("utf-8", "surrogatepass")
+    run({"config-export.json": text, "config-broken.json": text[:cut] + junk + text[cut:]})
+
+
+@seed(8)
+@FUZZ
+@given(st.sampled_from(["per-key", "blob"]), st.lists(SCALARS, max_size=3), st.binary(max_size=64))
+def test_arbitrary_sqlite_databases(layout: str, values: list[object], junk: bytes) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        database = Path(directory, "webui.db")
+        connection = sqlite3.connect(database)
+        if layout == "per-key":
+            connection.execute("CREATE TABLE config (key TEXT PRIMARY KEY, value JSON, updated_at BIGINT)")
+            for index, value in enumerate(values):
+                connection.execute("INSERT INTO config VALUES (?, ?, 1)",
+                                   ("auth.jwt_expiry" if index == 0 else f"k{index}", json.dumps(value, default=str)))
+        else:
+            connection.execute("CREATE TABLE config (id INTEGER PRIMARY KEY, data JSON, version INTEGER)")
+            for index, value in enumerate(values):
+                connection.execute("INSERT INTO config VALUES (?, ?, 0)",
+                                   (index, json.dumps({"auth": {"jwt_expiry": value}}, default=str)))
+        connection.commit()
+        connection.close()
+        data = database.read_bytes()
+    run({"webui.db": data, "corrupt.db": data[:100] + junk + data[100 + len(junk):]})

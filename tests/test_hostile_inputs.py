@@ -187,3 +187,15 @@ def test_env_file_pointing_anywhere_gets_a_verdict(tmp_path: Path, target: str) 
     if target == "../outside.env":
         # Read as compose reads it, and reported there: the service uses it.
         assert [(Path(f.location.path).name, f.code) for f in result.findings][:1] == [("outside.env", "OW102")]
+
+
+def test_multi_document_yaml_with_one_bad_document_still_checks_the_good_ones(tmp_path: Path) -> None:
+    (tmp_path / "manifests.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: webui}\nstringData:\n  key: t0p-s3cr3t\n---\n"
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: webui}\nspec:\n  selector: {}\n  template:\n"
+        "    spec:\n      containers:\n        - name: webui\n          image: ghcr.io/open-webui/open-webui:main\n"
+        "          env:\n            - name: WEBUI_SECRET_KEY\n              valueFrom:\n"
+        "                secretKeyRef: {name: webui, key: key}\n---\nkind: [unclosed\n")
+    found = findings(tmp_path)
+    assert ("manifests.yaml", 5, 8, "OW201") in found  # from the good documents
+    assert [row for row in found if row[3] == "OW001"] == [("manifests.yaml", 23, 1, "OW001")]

@@ -54,15 +54,27 @@ def load_env_file(ws: Workspace, path: str) -> ParsedFile:
 
 
 def load_yaml(ws: Workspace, path: str) -> ParsedFile:
-    from validator.sources import compose, helm, kubernetes, yamlfile
+    from validator.sources import yamlfile
 
     try:
         documents = ws.parsed("yaml", path, yamlfile.load_documents)
+    except yamlfile.BrokenDocument as exc:
+        # One bad document in a multi-document file: the ones before it are still checked.
+        result = _read_documents(ws, path, exc.documents)
+        result.findings.append(exc.finding)
+        result.openwebui = True
+        return result
     except SourceError as exc:
         if _is_template(ws, path):
             # Helm and Jinja templates are not YAML until rendered; they are not ours to judge.
             return ParsedFile(path, "template")
         return ParsedFile(path, "yaml", findings=[exc.finding], openwebui=True)
+    return _read_documents(ws, path, documents)
+
+
+def _read_documents(ws: Workspace, path: str, documents: list) -> ParsedFile:  # type: ignore[type-arg]
+    from validator.sources import compose, helm, kubernetes
+
     for document in documents:
         if compose.is_compose(document):
             return compose.read_compose(ws, path, document)

@@ -24,26 +24,48 @@ _MAX_MERGE_DEPTH = 64
 Entries = list[tuple[str, yaml.Node, yaml.Node]]
 
 
+class BrokenDocument(SourceError):
+    """A syntax error after some complete documents: those are still worth checking."""
+
+    def __init__(self, error: SourceError, documents: list[yaml.Node]) -> None:
+        super().__init__(error.finding)
+        self.documents = documents
+
+
 def load_documents(text: str, path: str) -> list[yaml.Node]:
-    """Every document's root node; raises SourceError (OW001) at the syntax error's position.
+    """Every document's root node; raises SourceError (OW001) at the syntax error's position,
+    as a BrokenDocument carrying the documents before it when there are any.
 
     The message holds only the parser's `problem` text: str(exc) quotes the offending line,
     which may be the one holding a secret key.
     """
+    documents: list[yaml.Node] = []
     try:
-        return [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
-    except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc, path) from None
-    except yaml.reader.ReaderError as exc:
-        raise unreadable(_offset_location(text, path, exc.position), f"YAML syntax error: {exc.reason}") from None
-    except UnicodeError as exc:
+        for node in yaml.compose_all(text, Loader=_Loader):
+            if node is not None:
+                documents.append(node)
+        return documents
+    except SourceError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - every parser failure becomes a positioned OW001
+        error = _error(exc, text, path)
+        raise (BrokenDocument(error, documents) if documents else error) from None
+
+
+def _error(exc: Exception, text: str, path: str) -> SourceError:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        return _syntax_error(exc, path)
+    if isinstance(exc, yaml.reader.ReaderError):
+        return unreadable(_offset_location(text, path, exc.position), f"YAML syntax error: {exc.reason}")
+    if isinstance(exc, UnicodeError):
         start = getattr(exc, "start", 0)
-        raise unreadable(_char_location(text, path, start), "YAML syntax error: invalid character (lone surrogate)") from None
-    except yaml.YAMLError:
-        raise unreadable(Location(path), "YAML syntax error") from None
-    except RecursionError:
+        return unreadable(_char_location(text, path, start), "YAML syntax error: invalid character (lone surrogate)")
+    if isinstance(exc, RecursionError):
         # Only the pure-Python loader recurses; libyaml stops at its own nesting limit.
-        raise unreadable(Location(path), "YAML syntax error: nesting too deep") from None
+        return unreadable(Location(path), "YAML syntax error: nesting too deep")
+    if isinstance(exc, yaml.YAMLError):
+        return unreadable(Location(path), "YAML syntax error")
+    raise exc
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, path: str) -> SourceError:
