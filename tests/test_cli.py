@@ -93,3 +93,14 @@ def test_console_script_is_the_same_program(tmp_path: Path, write) -> None:
     write(tmp_path, {".env": "WEBUI_AUTH=true\nJWT_EXPIRES_IN=1H\n"})
     result = subprocess.run([script, "check", "-q", "."], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and ".env:2:16: OW101 error" in result.stdout
+
+
+def test_output_cut_short_by_the_reader_is_not_a_traceback(tmp_path: Path, write) -> None:
+    import subprocess
+    import sys
+
+    write(tmp_path, {f"d{i}/prod.env": "WEBUI_URL=x\nJWT_EXPIRES_IN=1mo\n" for i in range(400)})
+    pipeline = subprocess.run(f"{sys.executable} -m validator check . | head -1", shell=True, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+    assert pipeline.stdout.count("\n") == 1 and "OW102" in pipeline.stdout
+    assert pipeline.stderr == ""

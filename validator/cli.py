@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from validator import __version__
+
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a pipeline cut short
 
 
 def _size(text: str) -> int:
@@ -120,4 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         from validator.commands import probe as command  # type: ignore[no-redef]
     else:
         from validator.commands import rule as command  # type: ignore[no-redef]
-    return command.run(args)
+    try:
+        return command.run(args)
+    except BrokenPipeError:
+        # `owui-validate check | head`: the reader left; stop quietly, as a shell tool does.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
