@@ -112,3 +112,8 @@ def test_unresolved_value_is_info_and_not_checked(subject) -> None:
 def test_findings_point_at_the_value(subject) -> None:
     finding = only(subject({"JWT_EXPIRES_IN": "1mo"}), "OW102")
     assert (finding.location.path, finding.location.line, finding.location.column) == ("prod.env", 1, 5)
+
+
+def test_helm_exponent_numbers_are_explained(subject) -> None:
+    message = only(subject({"JWT_EXPIRES_IN": "2.4192e+06"}), "OW101").message
+    assert "the number 2419200 as Helm prints an unquoted number" in message and '`"4w"`' in message

@@ -7,6 +7,7 @@ read as written (OW101, OW102) gets nothing more.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from validator.findings import Finding, Severity
@@ -287,7 +288,15 @@ def meaning(reading: Reading) -> str:
     return durations.in_words(reading.seconds or 0)
 
 
+# How Go (and so Helm's `quote`) prints a large number: 2419200 becomes 2.4192e+06.
+_EXPONENT = re.compile(r"^\s*\d+(?:\.\d+)?e\+\d+\s*$")
+
+
 def _fix(raw: str) -> str:
+    if _EXPONENT.match(raw):
+        seconds = float(raw)
+        return (f"; it is the number {seconds:.0f} as Helm prints an unquoted number: quote the value in the "
+                f"values file and give it a unit, e.g. `\"{durations.canonical(seconds)}\"`")
     fixed = durations.suggest(raw)
     if fixed is None:
         return ""
