@@ -54,7 +54,7 @@ def load_env_file(ws: Workspace, path: str) -> ParsedFile:
 
 
 def load_yaml(ws: Workspace, path: str) -> ParsedFile:
-    from validator.sources import compose, helm, kubernetes, yamlfile
+    from validator.sources import compose, yamlfile
 
     try:
         documents = ws.parsed("yaml", path, yamlfile.load_documents)
@@ -66,6 +66,8 @@ def load_yaml(ws: Workspace, path: str) -> ParsedFile:
     for document in documents:
         if compose.is_compose(document):
             return compose.read_compose(ws, path, document)
+    from validator.sources import helm, kubernetes  # not needed for the common compose file
+
     if any(kubernetes.is_manifest(document) for document in documents):
         return kubernetes.read_manifests(path, documents)
     release = helm.read(ws, path, documents[0]) if len(documents) == 1 else None
