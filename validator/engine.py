@@ -53,7 +53,13 @@ class Result:
 
 
 def check(paths: list[str], options: Options | None = None) -> Result:
-    options = options or Options()
+    from validator.gcpause import paused
+
+    with paused():
+        return _check(paths, options or Options())
+
+
+def _check(paths: list[str], options: Options) -> Result:
     ws = Workspace(options.max_bytes)
     requested = discover.expand(paths)
     errors: list[InternalError] = []

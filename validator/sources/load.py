@@ -65,13 +65,20 @@ def load_yaml(ws: Workspace, path: str) -> ParsedFile:
         return ParsedFile(path, "yaml", findings=[exc.finding], openwebui=True)
     for document in documents:
         if compose.is_compose(document):
-            return compose.read_compose(ws, path, document)
+            return _released(ws, path, compose.read_compose(ws, path, document))
     from validator.sources import helm, kubernetes  # not needed for the common compose file
 
     if any(kubernetes.is_manifest(document) for document in documents):
-        return kubernetes.read_manifests(path, documents)
+        return _released(ws, path, kubernetes.read_manifests(path, documents))
     release = helm.read(ws, path, documents[0]) if len(documents) == 1 else None
     return release or ParsedFile(path, "yaml")
+
+
+def _released(ws: Workspace, path: str, result: ParsedFile) -> ParsedFile:
+    """Only Helm reads another file's YAML (Chart.yaml, the base values.yaml), never a compose
+    file's or a manifest's: their nodes can go once read, so memory stays flat across a run."""
+    ws.release("yaml", path)
+    return result
 
 
 def _is_template(ws: Workspace, path: str) -> bool:
