@@ -63,7 +63,12 @@ def _check(paths: list[str], options: Options) -> Result:
     ws = Workspace(options.max_bytes)
     requested = discover.expand(paths)
     errors: list[InternalError] = []
-    parsed = {path: _load(ws, path, errors) for path in requested}
+    from validator import parallel
+
+    if parallel.worthwhile(len(requested)):
+        parsed = parallel.load_all(ws, requested, errors, _load)
+    else:
+        parsed = {path: _load(ws, path, errors) for path in requested}
     for path in _context(requested, parsed):
         parsed[path] = _load(ws, path, errors)
     pending = [result for result in parsed.values() if result.pending]
