@@ -7,17 +7,19 @@ key: a typo must not silently turn a check off. Command-line flags override the 
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
-
+from validator.contract import Check, Constrain, Describe, JsonSchema, adapter, kebab
 from validator.errors import UsageError
 from validator.policy import Policy
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 DEDICATED = ".owui-validate.toml"
 PYPROJECT = "pyproject.toml"
@@ -51,50 +53,57 @@ def _code(value: str) -> str:
     return code
 
 
-CodePrefix = Annotated[str, AfterValidator(_prefix),
-                       WithJsonSchema({"type": "string", "pattern": "^[Oo][Ww][0-9]{0,3}$"})]
-Code = Annotated[str, AfterValidator(_code), WithJsonSchema({"type": "string", "pattern": "^[Oo][Ww][0-9]{3}$"})]
-Glob = Annotated[str, Field(min_length=1)]
+def _prefix_schema() -> dict[str, object]:
+    return {"type": "string", "pattern": "^[Oo][Ww][0-9]{0,3}$"}
 
 
-class Reporting(BaseModel):
+def _code_schema() -> dict[str, object]:
+    return {"type": "string", "pattern": "^[Oo][Ww][0-9]{3}$"}
+
+
+CodePrefix = Annotated[str, Check(_prefix), JsonSchema(_prefix_schema)]
+Code = Annotated[str, Check(_code), JsonSchema(_code_schema)]
+Glob = Annotated[str, Constrain(min_length=1)]
+
+
+@dataclass(frozen=True)
+class Reporting:
     """Which rules run where, and how severe their findings are: everything that is not policy."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    __pydantic_config__ = {"extra": "forbid", "alias_generator": kebab}
 
-    select: tuple[CodePrefix, ...] = Field(
-        ("OW",), description="Rule codes or prefixes to run (default: all). The most specific of "
-        "select and ignore wins: select OW1 and ignore OW108 runs OW101-OW109 except OW108.")
-    ignore: tuple[CodePrefix, ...] = Field((), description="Rule codes or prefixes not to run.")
-    extend_ignore: tuple[CodePrefix, ...] = Field(
-        (), alias="extend-ignore", description="More codes not to run; `--extend-ignore` adds to these.")
-    severity: dict[Code, SeverityName] = Field(
-        {}, description="Severity per rule code, replacing the rule's own, e.g. OW108 = \"warning\".")
-    per_file_ignores: dict[Glob, tuple[CodePrefix, ...]] = Field(
-        {}, alias="per-file-ignores", description="Codes not reported in files matching a glob "
-        "(gitignore style, relative to the directory of the configuration file).")
-    fail_on: SeverityName = Field("warning", alias="fail-on",
-                                  description="Exit 1 when a finding is at least this severe.")
-    exclude: tuple[Glob, ...] = Field((), description="Files and directories never checked (globs), "
-                                      "even when named on the command line (as pre-commit does).")
-    assume_openwebui: tuple[Glob, ...] = Field(
-        (), alias="assume-openwebui", description="Treat every environment in matching files as Open WebUI's, "
-        "even without an Open WebUI image or variable.")
+    select: Annotated[tuple[CodePrefix, ...], Describe(
+        "Rule codes or prefixes to run (default: all). The most specific of "
+        "select and ignore wins: select OW1 and ignore OW108 runs OW101-OW109 except OW108.")] = ("OW",)
+    ignore: Annotated[tuple[CodePrefix, ...], Describe("Rule codes or prefixes not to run.")] = ()
+    extend_ignore: Annotated[tuple[CodePrefix, ...], Describe(
+        "More codes not to run; `--extend-ignore` adds to these.")] = ()
+    severity: Annotated[dict[Code, SeverityName], Describe(
+        "Severity per rule code, replacing the rule's own, e.g. OW108 = \"warning\".")] = field(default_factory=dict)
+    per_file_ignores: Annotated[dict[Glob, tuple[CodePrefix, ...]], Describe(
+        "Codes not reported in files matching a glob "
+        "(gitignore style, relative to the directory of the configuration file).")] = field(default_factory=dict)
+    fail_on: Annotated[SeverityName, Describe("Exit 1 when a finding is at least this severe.")] = "warning"
+    exclude: Annotated[tuple[Glob, ...], Describe("Files and directories never checked (globs), "
+                                                  "even when named on the command line (as pre-commit does).")] = ()
+    assume_openwebui: Annotated[tuple[Glob, ...], Describe(
+        "Treat every environment in matching files as Open WebUI's, "
+        "even without an Open WebUI image or variable.")] = ()
 
 
+@dataclass(frozen=True)
 class Config(Reporting, Policy):
     """The whole `[tool.owui-validate]` table: reporting options and the policy, in one flat namespace."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, populate_by_name=False,
-                              title="owui-validate configuration")
+    __pydantic_config__ = {"extra": "forbid", "alias_generator": kebab, "title": "owui-validate configuration"}
 
     @property
     def policy(self) -> Policy:
-        return Policy.model_validate({name: getattr(self, name) for name in Policy.model_fields})
+        return Policy(**{item.name: getattr(self, item.name) for item in fields(Policy)})
 
     @staticmethod
     def option_names() -> list[str]:
-        return [field.alias or name for name, field in Config.model_fields.items()]
+        return [kebab(item.name) for item in fields(Config)]
 
 
 def find(start: Path) -> Path | None:
@@ -158,8 +167,10 @@ def where(path: Path) -> str:
 
 def validate(values: Mapping[str, Any], source: str, flags: Mapping[str, str] | None = None) -> Config:
     """The Config, or ConfigError naming the key (in `source`) or the flag that set it."""
+    from pydantic import ValidationError
+
     try:
-        return Config.model_validate(dict(values))
+        return adapter(Config).validate_python(dict(values))  # type: ignore[no-any-return]
     except ValidationError as exc:
         raise ConfigError(_describe(exc, source, flags or {})) from None
 
@@ -170,7 +181,9 @@ def _describe(exc: ValidationError, source: str, flags: Mapping[str, str]) -> st
     option = str(loc[0]) if loc else ""
     detail = "".join(f"[{part!r}]" if isinstance(part, str) else f"[{part}]" for part in loc[1:] if part != "[key]")
     message = str(error["msg"]).removeprefix("Value error, ").replace("a valid tuple", "a list")
-    if error["type"] == "extra_forbidden":
+    if error["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
+        import difflib
+
         close = difflib.get_close_matches(option, Config.option_names(), n=1)
         message = "unknown option" + (f" (did you mean {close[0]!r}?)" if close else "")
     more = len(exc.errors()) - 1

@@ -53,11 +53,22 @@ class Result:
 
 
 def check(paths: list[str], options: Options | None = None) -> Result:
-    options = options or Options()
+    from validator.gcpause import paused
+
+    with paused():
+        return _check(paths, options or Options())
+
+
+def _check(paths: list[str], options: Options) -> Result:
     ws = Workspace(options.max_bytes)
     requested = discover.expand(paths)
     errors: list[InternalError] = []
-    parsed = {path: _load(ws, path, errors) for path in requested}
+    from validator import parallel
+
+    if parallel.worthwhile(len(requested)):
+        parsed = parallel.load_all(ws, requested, errors, _load)
+    else:
+        parsed = {path: _load(ws, path, errors) for path in requested}
     for path in _context(requested, parsed):
         parsed[path] = _load(ws, path, errors)
     pending = [result for result in parsed.values() if result.pending]

@@ -1,7 +1,7 @@
 """Regenerate every committed artefact derived from the code: `python -m validator.generate [--check]`.
 
-- `schemas/*.schema.json` from the pydantic models (auth environment, policy, configuration file,
-  JSON report, rule documentation, baseline),
+- `schemas/*.schema.json` from the pydantic models (JSON report, rule documentation, baseline) and
+  the dataclasses pydantic reads (auth environment, policy, configuration file; validator.contract),
 - `.pre-commit-hooks.yaml` from the file patterns the directory walk uses,
 - the rule table in README.md from the rules' docstrings.
 Tests run `--check`, so none of them can go stale.
@@ -22,6 +22,7 @@ RULES_START, RULES_END = "<!-- rules:start -->", "<!-- rules:end -->"
 def schemas() -> dict[str, str]:
     from validator.baseline import Baseline
     from validator.config import Config
+    from validator.contract import json_schema
     from validator.harness.model import TokensReport
     from validator.policy import Policy
     from validator.report.json_report import Report, RuleDoc
@@ -32,7 +33,8 @@ def schemas() -> dict[str, str]:
                         ("config.schema.json", Config), ("report.schema.json", Report),
                         ("rule.schema.json", RuleDoc), ("baseline.schema.json", Baseline),
                         ("tokens-report.schema.json", TokensReport)):
-        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **model.model_json_schema()}
+        exported = model.model_json_schema() if hasattr(model, "model_json_schema") else json_schema(model)
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **exported}
         out[f"schemas/{name}"] = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
     return out
 

@@ -8,7 +8,6 @@ of it, only `secrets.fingerprint` of it. Findings with equal keys are told apart
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator
 
 from validator.findings import Finding
@@ -34,5 +33,7 @@ def keyed(findings: Iterable[Finding], path_of: Callable[[Finding], str]) -> Ite
 
 def fingerprint(found: Key, ordinal: int) -> str:
     """A stable hex digest of a key: what SARIF's partialFingerprints and the JSON report carry."""
+    import hashlib  # only the formats that carry fingerprints need it
+
     text = "\0".join(found) + (f"\0{ordinal}" if ordinal else "")
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]

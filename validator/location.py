@@ -31,5 +31,10 @@ class Location:
             return cls(path, line, column, line + newlines, len(text) - text.rfind("\n"))
         return cls(path, line, column, line, column + len(text))
 
+    def __reduce__(self) -> tuple[type[Location], tuple[str, int, int, int, int]]:
+        # A tuple pickles in C; a slots dataclass's state goes through Python code, and a parallel
+        # run (validator.parallel) pickles one Location per value it read.
+        return Location, (self.path, self.line, self.column, self.end_line, self.end_column)
+
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}"

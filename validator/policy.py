@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
-
+from validator.contract import Check, Constrain, Describe, kebab
 from validator.openwebui import durations, versions
 
 
@@ -22,24 +22,25 @@ def _version(value: str) -> str:
     return value
 
 
-Lifetime = Annotated[str, AfterValidator(_lifetime)]
+Lifetime = Annotated[str, Check(_lifetime)]
 
 
-class Policy(BaseModel):
+@dataclass(frozen=True)
+class Policy:
     """Limits for JWT lifetimes and keys. Durations use Open WebUI's own syntax."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, populate_by_name=True)
+    # A plain dataclass (validator.contract): values from a configuration file are validated by
+    # validator.config; the defaults are valid as written.
+    __pydantic_config__ = {"extra": "forbid", "alias_generator": kebab}
 
-    max_jwt_expiry: Lifetime = Field("4w", alias="max-jwt-expiry", description="OW105 above this lifetime.")
-    min_jwt_expiry: Lifetime = Field("1m", alias="min-jwt-expiry", description="OW106 below this lifetime.")
-    min_secret_key_length: int = Field(32, ge=1, alias="min-secret-key-length",
-                                       description="OW203 below this many bytes (RFC 7518 3.2: 32 for HS256).")
-    allow_no_expiry: bool = Field(False, alias="allow-no-expiry", description="Accept tokens that never expire (no OW103).")
-    known_default_keys: tuple[str, ...] = Field((), alias="known-default-keys",
-                                                description="More key values to treat as public (OW201).")
-    target_version: Annotated[str, AfterValidator(_version)] = Field(
-        versions.format_version(versions.LATEST), alias="target-version",
-        description="The Open WebUI release deployed; changes what unset variables mean.")
+    max_jwt_expiry: Annotated[Lifetime, Describe("OW105 above this lifetime.")] = "4w"
+    min_jwt_expiry: Annotated[Lifetime, Describe("OW106 below this lifetime.")] = "1m"
+    min_secret_key_length: Annotated[int, Constrain(ge=1), Describe(
+        "OW203 below this many bytes (RFC 7518 3.2: 32 for HS256).")] = 32
+    allow_no_expiry: Annotated[bool, Describe("Accept tokens that never expire (no OW103).")] = False
+    known_default_keys: Annotated[tuple[str, ...], Describe("More key values to treat as public (OW201).")] = ()
+    target_version: Annotated[str, Check(_version), Describe(
+        "The Open WebUI release deployed; changes what unset variables mean.")] = versions.format_version(versions.LATEST)
 
     @cached_property
     def max_seconds(self) -> float:

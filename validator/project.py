@@ -90,7 +90,7 @@ def load(args: argparse.Namespace, cwd: Path) -> Project:
     flags = _flags(args, values)
     if path is None and not flags:
         # The defaults are valid by definition: skip building the validator on every commit.
-        return Project(Config.model_construct(), config.project_root(None, cwd))
+        return Project(Config(), config.project_root(None, cwd))
     merged = config.validate({**values, **flags}, source, {key: f"--{key}" for key in flags})
     return Project(merged, config.project_root(path, cwd))
 

@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
-from pydantic.json_schema import SkipJsonSchema
-
+from validator.contract import Internal, JsonSchema
 from validator.openwebui import durations, keys, versions
 from validator.sources.model import Setting
 
@@ -23,11 +21,13 @@ from validator.sources.model import Setting
 ACCEPTED_JWT_EXPIRES_IN = r"^(-1|0|\s*(-?[0-9]+(\.[0-9]+)?(ms|s|m|h|d|w)\s*)+)$"
 MIN_KEY_LENGTH = 32
 
-_BOOLEAN = {
-    "type": "string",
-    "description": "Open WebUI reads value.lower() == 'true': only 'true' in any case is true; "
-    "'1', 'yes' and 'on' are false. Unset means true.",
-}
+
+def _boolean_schema() -> dict[str, object]:
+    return {
+        "type": "string",
+        "description": "Open WebUI reads value.lower() == 'true': only 'true' in any case is true; "
+        "'1', 'yes' and 'on' are false. Unset means true.",
+    }
 
 
 def _jwt_schema() -> dict[str, object]:
@@ -50,6 +50,11 @@ def _key_schema() -> dict[str, object]:
     }
 
 
+def _alias_schema() -> dict[str, object]:
+    return {**_key_schema(), "deprecated": True,
+            "description": "Deprecated alias, read only when WEBUI_SECRET_KEY is unset."}
+
+
 KeyState = Literal["set", "unresolved", "empty", "generated", "missing"]
 
 
@@ -69,30 +74,23 @@ def _value_schema(schema: dict[str, object]) -> None:
     schema["additionalProperties"] = {"type": "string"}
 
 
-def _setting(schema: dict[str, object]) -> object:
-    return Annotated[Setting | None, WithJsonSchema(schema)]
-
-
-class AuthEnvironment(BaseModel):
+@dataclass(frozen=True)
+class AuthEnvironment:
     """The five variables that decide how Open WebUI signs and expires session tokens."""
 
-    model_config = ConfigDict(
-        frozen=True,
-        defer_build=True,
-        title="Open WebUI auth environment",
-        json_schema_extra=lambda schema: _value_schema(schema),
-    )
+    # A plain dataclass, built for every deployment of every run; pydantic reads this only to export
+    # the schema (validator.contract).
+    __pydantic_config__ = {"title": "Open WebUI auth environment", "json_schema_extra": _value_schema}
 
-    JWT_EXPIRES_IN: _setting(_jwt_schema()) = None  # type: ignore[valid-type]
-    WEBUI_SECRET_KEY: _setting(_key_schema()) = None  # type: ignore[valid-type]
-    WEBUI_JWT_SECRET_KEY: _setting({**_key_schema(), "deprecated": True,  # type: ignore[valid-type]
-                                    "description": "Deprecated alias, read only when WEBUI_SECRET_KEY is unset."}) = None
-    WEBUI_AUTH: _setting(_BOOLEAN) = None  # type: ignore[valid-type]
-    ENABLE_PERSISTENT_CONFIG: _setting(_BOOLEAN) = None  # type: ignore[valid-type]
+    JWT_EXPIRES_IN: Annotated[Setting | None, JsonSchema(_jwt_schema)] = None
+    WEBUI_SECRET_KEY: Annotated[Setting | None, JsonSchema(_key_schema)] = None
+    WEBUI_JWT_SECRET_KEY: Annotated[Setting | None, JsonSchema(_alias_schema)] = None
+    WEBUI_AUTH: Annotated[Setting | None, JsonSchema(_boolean_schema)] = None
+    ENABLE_PERSISTENT_CONFIG: Annotated[Setting | None, JsonSchema(_boolean_schema)] = None
 
     # How the deployment starts, which decides what an empty or missing key means.
-    official_image: SkipJsonSchema[bool] = Field(False, exclude=True)
-    target_version: SkipJsonSchema[versions.Version] = Field(versions.LATEST, exclude=True)
+    official_image: Annotated[bool, Internal()] = False
+    target_version: Annotated[versions.Version, Internal()] = versions.LATEST
 
     @classmethod
     def from_settings(cls, settings: dict[str, Setting], *, official_image: bool = False,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-
 
 def fingerprint(value: str) -> str:
     """First 8 hex digits of the value's SHA-256: enough to tell keys apart, useless to an attacker."""
+    import hashlib  # only when a finding names a value: OpenSSL's start-up is not free
+
     return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 

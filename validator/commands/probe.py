@@ -76,14 +76,16 @@ def _check_url(url: str, insecure: bool) -> None:
 
 
 def _policy(args: argparse.Namespace) -> Policy:
-    from pydantic import ValidationError
-
+    from validator.openwebui import versions
     from validator.policy import Policy
 
+    if not args.target_version:
+        return Policy()
     try:
-        return Policy(**({"target_version": args.target_version} if args.target_version else {}))
-    except ValidationError as exc:
-        raise UsageError(f"--target-version: {exc.errors()[0]['msg'].removeprefix('Value error, ')}") from None
+        versions.parse_version(args.target_version)
+    except ValueError as exc:
+        raise UsageError(f"--target-version: {exc}") from None
+    return Policy(target_version=args.target_version)
 
 
 def _expectation(args: argparse.Namespace, policy: Policy) -> Expectation | None:

@@ -26,9 +26,8 @@ def margin(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
     from validator.harness.plan import evaluate
+    from validator.openwebui import versions
     from validator.policy import Policy
     from validator.report import tokens as text
 
@@ -39,13 +38,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     overrides: dict[str, object] = {"allow_no_expiry": args.allow_no_expiry}
     if args.target_version is not None:
+        try:
+            versions.parse_version(args.target_version)
+        except ValueError as exc:
+            print(f"owui-validate: error: --target-version: {exc}", file=sys.stderr)
+            return EXIT_USAGE
         overrides["target_version"] = args.target_version
-    try:
-        policy = Policy(**overrides)
-    except ValidationError as exc:
-        print(f"owui-validate: error: --target-version: {exc.errors()[0]['msg'].removeprefix('Value error, ')}",
-              file=sys.stderr)
-        return EXIT_USAGE
+    policy = Policy(**overrides)  # type: ignore[arg-type]
     report = evaluate(args.paths or ["."], policy, seconds, assume_openwebui=args.assume_openwebui)
     if args.format == "json":
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")

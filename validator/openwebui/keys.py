@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
-from importlib import resources
 
 # Open WebUI's fallback key before 0.9.6, used when nothing generated one.
 OLD_FALLBACK_KEY = "t0p-s3cr3t"
@@ -11,7 +11,10 @@ OLD_FALLBACK_KEY = "t0p-s3cr3t"
 
 @lru_cache(maxsize=1)
 def known_default_keys() -> tuple[str, ...]:
-    text = resources.files(__package__).joinpath("default_keys.txt").read_text("utf-8")
+    # Beside this module in every install (wheel, editable, sdist); importlib.resources would cost
+    # more to import than the whole read.
+    with open(os.path.join(os.path.dirname(__file__), "default_keys.txt"), encoding="utf-8") as handle:
+        text = handle.read()
     return tuple(line for line in (raw.strip() for raw in text.splitlines()) if line and not line.startswith("#"))
 
 

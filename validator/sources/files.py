@@ -79,6 +79,15 @@ class Workspace:
         cached = self._texts.get(path)
         return cached if isinstance(cached, str) else None
 
+    def texts(self) -> dict[str, str]:
+        """Every text read so far (validator.parallel sends a child's to its parent)."""
+        return {path: text for path, text in self._texts.items() if isinstance(text, str)}
+
+    def adopt(self, texts: dict[str, str]) -> None:
+        """Texts another process read for this run, for the passes that look at them later."""
+        for path, text in texts.items():
+            self._texts.setdefault(path, text)
+
     def parsed(self, kind: str, path: str, parse: Callable[[str, str], T]) -> T:
         """`parse(text, path)` once per (kind, path); a SourceError is cached and re-raised too."""
         key = (kind, path)
@@ -91,6 +100,15 @@ class Workspace:
         if isinstance(result, SourceError):
             raise result
         return result  # type: ignore[return-value]
+
+    def release(self, kind: str, path: str, *, keep_text: bool = True) -> None:
+        """Drop a parse that no other reader will ask for. YAML nodes take about 400 bytes each (a
+        200 KB manifest is 7 MB of them); a run keeps what was read from them, not the nodes.
+        Without `keep_text` the text goes too: `cached_text` then answers None, as for a file
+        never read."""
+        self._parsed.pop((kind, path), None)
+        if not keep_text and isinstance(self._texts.get(path), str):
+            del self._texts[path]
 
     def _read(self, path: str) -> str:
         here = Location(path)

@@ -73,15 +73,27 @@ def load_yaml(ws: Workspace, path: str) -> ParsedFile:
 
 
 def _read_documents(ws: Workspace, path: str, documents: list) -> ParsedFile:  # type: ignore[type-arg]
-    from validator.sources import compose, helm, kubernetes
+    from validator.sources import compose
 
     for document in documents:
         if compose.is_compose(document):
-            return compose.read_compose(ws, path, document)
+            return _released(ws, path, compose.read_compose(ws, path, document))
+    from validator.sources import helm, kubernetes  # not needed for the common compose file
+
     if any(kubernetes.is_manifest(document) for document in documents):
-        return kubernetes.read_manifests(path, documents)
+        return _released(ws, path, kubernetes.read_manifests(path, documents))
     release = helm.read(ws, path, documents[0]) if len(documents) == 1 else None
     return release or ParsedFile(path, "yaml")
+
+
+def _released(ws: Workspace, path: str, result: ParsedFile) -> ParsedFile:
+    """Only Helm reads another file's YAML (Chart.yaml, the base values.yaml), never a compose
+    file's or a manifest's: their nodes can go once read, so memory stays flat across a run. Their
+    text is looked at again only for suppression comments, so it stays only if it has one."""
+    from validator.suppressions import MARKER
+
+    ws.release("yaml", path, keep_text=MARKER in (ws.cached_text(path) or ""))
+    return result
 
 
 def _is_template(ws: Workspace, path: str) -> bool:

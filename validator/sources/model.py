@@ -41,6 +41,10 @@ class Setting:
         shown = "unresolved" if self.value is None else f"<{len(self.value)} chars>"
         return f"Setting({self.name}={shown} at {self.location})"
 
+    def __reduce__(self) -> tuple[type[Setting], tuple[object, ...]]:
+        # Pickled by the thousand in a parallel run (validator.parallel): a tuple pickles in C.
+        return Setting, (self.name, self.value, self.location, self.literal, self.unresolved, self.via, self.assigned)
+
 
 @dataclass(slots=True)
 class Deployment:

@@ -59,6 +59,10 @@ class EnvItem:
         shown = "valueFrom" if self.value is None else f"<{len(self.value)} chars>"
         return f"EnvItem({self.name}={shown} at {self.at})"
 
+    def __reduce__(self) -> tuple[type[EnvItem], tuple[object, ...]]:
+        # Pickled by the thousand in a parallel run (validator.parallel): a tuple pickles in C.
+        return EnvItem, (self.name, self.key, self.value, self.at, self.source, self.template)
+
 
 @dataclass(frozen=True, slots=True)
 class EnvFromItem:

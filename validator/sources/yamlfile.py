@@ -113,10 +113,13 @@ def mapping_get(node: yaml.Node | None, key: str) -> yaml.Node | None:
     """The value of `key` in a mapping, merge keys resolved; None when absent or not a mapping."""
     if not isinstance(node, yaml.MappingNode):
         return None
-    for name, _key, value in mapping_entries(node):
-        if name == key:
-            return value
-    return None
+    found = None
+    for key_node, value in node.value:
+        if is_merge_key(key_node):  # rare: resolve merges the slow way
+            return next((value for name, _key, value in mapping_entries(node) if name == key), None)
+        if key_node.value == key and isinstance(key_node, yaml.ScalarNode):
+            found = value  # a later duplicate wins, as in mapping_entries
+    return found
 
 
 def mapping_entries(node: yaml.Node | None) -> Entries:
