@@ -15,11 +15,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from validator.openwebui import versions
 from validator.sources.model import Deployment, ParsedFile, Setting
 from validator.sources.storedconfig import VARIABLE
+
+if TYPE_CHECKING:
+    from validator.schema import AuthEnvironment
 
 Source = Literal["stored", "environment", "default"]
 
@@ -92,3 +95,16 @@ def _persistent(deployment: Deployment) -> bool:
     from validator.schema import AuthEnvironment
 
     return AuthEnvironment.from_settings(deployment.settings).persistent_config is True
+
+
+def environment(deployment: Deployment, target_version: versions.Version = versions.LATEST) -> AuthEnvironment:
+    """What Open WebUI runs this deployment with: its settings, with the stored lifetime in place of
+    JWT_EXPIRES_IN where Open WebUI lets it win (OW110). The rules read the settings as written."""
+    from validator.schema import AuthEnvironment
+
+    settings = deployment.settings
+    effective = effective_expiry(deployment, target_version)
+    if effective.source == "stored" and effective.setting is not None:
+        settings = {**settings, VARIABLE: effective.setting}
+    return AuthEnvironment.from_settings(settings, official_image=deployment.official_image,
+                                         target_version=target_version)

@@ -31,16 +31,10 @@ class Plan:
 
 
 def environment(deployment: Deployment, policy: Policy) -> AuthEnvironment:
-    """The model the rules read (engine._rule_findings builds it the same way), with the stored
-    setting in place of JWT_EXPIRES_IN where Open WebUI lets it win (OW110)."""
-    from validator.precedence import effective_expiry
+    """The model the rules read, with the stored lifetime where Open WebUI lets it win (OW110)."""
+    from validator.precedence import environment as effective
 
-    settings = deployment.settings
-    effective = effective_expiry(deployment, policy.version)
-    if effective.source == "stored" and effective.setting is not None:
-        settings = {**settings, "JWT_EXPIRES_IN": effective.setting}
-    return AuthEnvironment.from_settings(settings, official_image=deployment.official_image,
-                                         target_version=policy.version)
+    return effective(deployment, policy.version)
 
 
 def plan(deployment: Deployment, policy: Policy, margin: int, verifier: Verifier | None = None) -> Plan:

@@ -10,13 +10,12 @@ from validator.policy import Policy
 
 
 def write(result: Result, policy: Policy, stream: TextIO) -> None:
+    from validator.precedence import environment
     from validator.rules.expiry import meaning
-    from validator.schema import AuthEnvironment
 
     stream.write(f"checked {len(result.files)} file(s); Open WebUI deployments: {len(result.deployments)}\n")
     for deployment in result.deployments:
-        env = AuthEnvironment.from_settings(deployment.settings, official_image=deployment.official_image,
-                                            target_version=policy.version)
+        env = environment(deployment, policy.version)
         key = env.key
         if key.state == "set" and key.setting is not None and key.setting.value is not None:
             key_text = f"{key.setting.name} ({secrets.describe(key.setting.value)}) at {key.setting.location}"
