@@ -207,33 +207,30 @@ def _fresh(setup: Setup, second: int) -> Check:
 
 
 def _before_expiry(setup: Setup, second: int) -> Check:
-    skipped = _not_issued(2, setup) or _not_positive(2, setup)
+    return _around_expiry(2, setup, second, before=True)
+
+
+def _after_expiry(setup: Setup, second: int) -> Check:
+    return _around_expiry(3, setup, second, before=False)
+
+
+def _around_expiry(number: int, setup: Setup, second: int, *, before: bool) -> Check:
+    """A token issued (lifetime -/+ margin) ago: accepted just before expiry, refused just after."""
+    skipped = _not_issued(number, setup) or _not_positive(number, setup)
     if skipped:
         return skipped
     reading = setup.lifetime
     assert reading is not None and reading.delta is not None
     seconds = reading.delta.total_seconds()
-    if seconds < setup.margin:
-        return _result(2, "skip", f"the lifetime ({durations.in_words(seconds)}) is shorter than the margin "
+    if before and seconds < setup.margin:
+        return _result(number, "skip", f"the lifetime ({durations.in_words(seconds)}) is shorter than the margin "
                        f"({setup.margin} s)")
-    age = reading.delta - timedelta(seconds=setup.margin)
+    margin = timedelta(seconds=setup.margin)
+    age = reading.delta - margin if before else reading.delta + margin
     outcome = _issue_and_verify(setup, _at(second) - age, reading.delta)
-    ok = outcome.verdict == ACCEPTED
-    detail = f"issued {seconds_in_words(age.total_seconds())} ago, {setup.margin} s before it expires: {outcome.verdict}"
-    return _result(2, "pass" if ok else "fail", detail, None, outcome.instants)
-
-
-def _after_expiry(setup: Setup, second: int) -> Check:
-    skipped = _not_issued(3, setup) or _not_positive(3, setup)
-    if skipped:
-        return skipped
-    reading = setup.lifetime
-    assert reading is not None and reading.delta is not None
-    age = reading.delta + timedelta(seconds=setup.margin)
-    outcome = _issue_and_verify(setup, _at(second) - age, reading.delta)
-    ok = outcome.verdict == "ExpiredSignatureError"
-    detail = f"issued {seconds_in_words(age.total_seconds())} ago, {setup.margin} s after it expired: {outcome.verdict}"
-    return _result(3, "pass" if ok else "fail", detail, None, outcome.instants)
+    expected, when = (ACCEPTED, "before it expires") if before else ("ExpiredSignatureError", "after it expired")
+    detail = f"issued {seconds_in_words(age.total_seconds())} ago, {setup.margin} s {when}: {outcome.verdict}"
+    return _result(number, "pass" if outcome.verdict == expected else "fail", detail, None, outcome.instants)
 
 
 def _not_positive(number: int, setup: Setup) -> Check | None:
