@@ -58,6 +58,10 @@ def test_driver_and_rules_come_from_the_rule_docs(owui, project) -> None:
     assert public["defaultConfiguration"] == {"level": "error"}
     assert public["properties"] == {"tags": ["security"], "security-severity": "9.8"}
     assert rules["OW103"]["properties"]["security-severity"] == "5.5"
+    # Every rule about the key or the lifetime carries one, so code scanning ranks them.
+    security = {code for code, rule in rules.items() if "security-severity" in rule.get("properties", {})}
+    assert {f"OW10{n}" for n in range(1, 10)} - {"OW107", "OW108"} <= security
+    assert {f"OW20{n}" for n in range(1, 9)} <= security
     assert rules["OW108"]["defaultConfiguration"] == {"level": "note"}
     assert "properties" not in rules["OW108"]
 

@@ -132,6 +132,7 @@ class NegativeExpiry(Rule):
     code = "OW104"
     name = "jwt-expiry-negative"
     severity = Severity.ERROR
+    security_severity = 3.0
 
 
 class ExpiryAboveMaximum(Rule):
@@ -186,6 +187,7 @@ class ExpiryBelowMinimum(Rule):
     code = "OW106"
     name = "jwt-expiry-below-minimum"
     severity = Severity.WARNING
+    security_severity = 3.0
 
 
 class NotSavableInAdminPanel(Rule):

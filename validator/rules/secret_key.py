@@ -73,6 +73,7 @@ class EmptyKey(Rule):
     code = "OW202"
     name = "secret-key-empty"
     severity = Severity.ERROR
+    security_severity = 5.0
 
 
 class ShortKey(Rule):
@@ -201,6 +202,7 @@ class DeprecatedAlias(Rule):
     code = "OW206"
     name = "secret-key-deprecated-alias"
     severity = Severity.WARNING
+    security_severity = 5.0
 
 
 class LiteralKey(Rule):
