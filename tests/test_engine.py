@@ -105,3 +105,13 @@ def test_directory_walk_skips_vendored_and_virtualenv_trees(tmp_path: Path, writ
                      "custom-env/pyvenv.cfg": "", "custom-env/z.env": bad, "deploy/prod.env": bad})
     result = engine.check([str(tmp_path)])
     assert {f.location.path for f in result.findings} == {f"{tmp_path}/deploy/prod.env"}
+
+
+def test_deployments_read_only_as_context_are_not_in_the_result(tmp_path: Path, write) -> None:
+    write(tmp_path, {
+        "compose.yaml": "services:\n  other:\n    image: ghcr.io/open-webui/open-webui:main\n"
+                        "  user:\n    image: ghcr.io/open-webui/open-webui:main\n    env_file: webui.env\n",
+        "webui.env": "WEBUI_URL=x\nJWT_EXPIRES_IN=1mo\n",
+    })
+    names = [d.name for d in engine.check([str(tmp_path / "webui.env")]).deployments]
+    assert names == [f"service 'user' in {tmp_path}/compose.yaml"]

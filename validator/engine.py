@@ -46,6 +46,7 @@ class InternalError:
 class Result:
     findings: list[Finding]
     files: list[str]
+    # The Open WebUI deployments of the files asked about (or using them).
     deployments: list[Deployment]
     # The files as read, for passes after the rules (suppression comments): nothing is read twice.
     workspace: Workspace | None = None
@@ -103,8 +104,12 @@ def _check(paths: list[str], options: Options) -> Result:
     findings = _file_findings(parsed, ours, options.assumes)
     findings += _rule_findings(ours, options.policy, errors)
 
-    scope = set(requested) | {use for path in requested for use in parsed[path].uses}
-    return Result(_collate(f for f in findings if f.location.path in scope), requested, ours, ws,
+    asked = set(requested)
+    scope = asked | {use for path in requested for use in parsed[path].uses}
+    # A deployment read only as context (a compose file beside a requested .env that does not use it)
+    # is not one the user asked about.
+    theirs = [d for d in ours if d.location.path in asked or not asked.isdisjoint(d.uses)]
+    return Result(_collate(f for f in findings if f.location.path in scope), requested, theirs, ws,
                   [error for error in errors if error.path in scope])
 
 

@@ -137,11 +137,8 @@ def evaluate(paths: list[str], policy: Policy, margin: int, *, assume_openwebui:
     from validator import engine
 
     result = engine.check(paths, engine.Options(policy=policy, assume_openwebui=assume_openwebui))
-    requested = set(result.files)
     environments = []
     for deployment in result.deployments:
-        if deployment.location.path not in requested and requested.isdisjoint(deployment.uses):
-            continue  # read only as context (a compose file beside a requested .env that does not use it)
         planned = plan(deployment, policy, margin)
         checks = run(planned.setup)
         environments.append(Environment(

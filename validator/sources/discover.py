@@ -1,6 +1,6 @@
 """Which files to read: names that deployment files have, found by walking directories.
 
-The same patterns generate the pre-commit hook's `files` regex (see validator/hook_manifest.py),
+The same patterns generate the pre-commit hook's `files` regex (see validator/generate.py),
 so the hook and a directory walk always agree.
 """
 
