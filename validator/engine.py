@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from validator.findings import Finding
-from validator.policy import Policy
+from validator.settings.policy import Policy
 from validator.sources import discover
 from validator.sources.files import DEFAULT_MAX_BYTES, Workspace
 from validator.sources.load import load

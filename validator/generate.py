@@ -20,11 +20,11 @@ RULES_START, RULES_END = "<!-- rules:start -->", "<!-- rules:end -->"
 
 
 def schemas() -> dict[str, str]:
-    from validator.baseline import Baseline
-    from validator.config import Config
+    from validator.verdict.baseline import Baseline
+    from validator.settings.config import Config
     from validator.contract import json_schema
     from validator.harness.model import TokensReport
-    from validator.policy import Policy
+    from validator.settings.policy import Policy
     from validator.report.json_report import Report, RuleDoc
     from validator.schema import AuthEnvironment
 

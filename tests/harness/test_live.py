@@ -30,7 +30,7 @@ import pytest
 
 from validator.harness import probe as harness
 from validator.harness.plan import evaluate
-from validator.policy import Policy
+from validator.settings.policy import Policy
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_EXECUTABLE = "/opt/owui-live/venv/bin/open-webui"

@@ -8,7 +8,7 @@ import pytest
 
 from validator.harness import plan as plan_module
 from validator.harness.plan import evaluate
-from validator.policy import Policy
+from validator.settings.policy import Policy
 from validator.report import tokens as text
 
 CANARY = "c4n4ry-throwaway-key-0123456789abcdef0123456789"

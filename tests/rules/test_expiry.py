@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from validator.findings import Severity
-from validator.policy import Policy
+from validator.settings.policy import Policy
 from validator.rules import expiry
 
 KEY = "241fd9abfb44950ce3d8f1679ed64f3cce3be447e148f015fc70444178d4dc36"

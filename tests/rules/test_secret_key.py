@@ -5,7 +5,7 @@ import secrets as random
 import pytest
 
 from validator.findings import Severity
-from validator.policy import Policy
+from validator.settings.policy import Policy
 from validator.rules import secret_key
 
 STRONG = "241fd9abfb44950ce3d8f1679ed64f3cce3be447e148f015fc70444178d4dc36"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from validator.location import Location
-from validator.policy import Policy
+from validator.settings.policy import Policy
 from validator.rules import catalog, stored
 from validator.rules.base import Subject
 from validator.schema import AuthEnvironment

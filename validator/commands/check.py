@@ -13,7 +13,7 @@ from validator.errors import UsageError
 
 if TYPE_CHECKING:
     from validator.findings import Finding
-    from validator.project import Project
+    from validator.settings.project import Project
     from validator.report import Run
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -21,7 +21,9 @@ ISSUES_URL = "https://github.com/owui-config-validator/owui-config-validator/iss
 
 
 def run(args: argparse.Namespace) -> int:
-    from validator import engine, project, report, triage
+    from validator import engine, report
+    from validator.settings import project
+    from validator.verdict import triage
 
     try:
         settings = project.load(args, Path.cwd())
@@ -81,7 +83,7 @@ def _refuse_checked(target: str | None, files: list[str]) -> None:
 
 
 def _write_baseline(findings: list[Finding], settings: Project, target: str) -> None:
-    from validator import baseline
+    from validator.verdict import baseline
 
     baseline.write(baseline.build(findings, settings.finding_path), Path(target))
     plural = "s" if len(findings) != 1 else ""
@@ -89,7 +91,7 @@ def _write_baseline(findings: list[Finding], settings: Project, target: str) -> 
 
 
 def _new_findings(findings: list[Finding], settings: Project, source: str) -> list[Finding]:
-    from validator import baseline
+    from validator.verdict import baseline
 
     return baseline.new_findings(findings, baseline.load(Path(source)), settings.finding_path)
 

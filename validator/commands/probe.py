@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from validator.harness.probe import Expectation, ProbeResult
-    from validator.policy import Policy
+    from validator.settings.policy import Policy
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NO_TOKEN = 0, 1, 2, 3
 
@@ -77,7 +77,7 @@ def _check_url(url: str, insecure: bool) -> None:
 
 def _policy(args: argparse.Namespace) -> Policy:
     from validator.openwebui import versions
-    from validator.policy import Policy
+    from validator.settings.policy import Policy
 
     if not args.target_version:
         return Policy()

@@ -28,7 +28,7 @@ def margin(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     from validator.harness.plan import evaluate
     from validator.openwebui import versions
-    from validator.policy import Policy
+    from validator.settings.policy import Policy
     from validator.report import tokens as text
 
     try:

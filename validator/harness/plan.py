@@ -14,7 +14,7 @@ from validator import secrets
 from validator.harness.model import Environment, Key, Lifetime, TokensReport
 from validator.harness.tokens import Setup, SigningKey, Verifier, run
 from validator.openwebui import keys, versions
-from validator.policy import Policy
+from validator.settings.policy import Policy
 from validator.rules.expiry import meaning
 from validator.schema import AuthEnvironment
 from validator.sources.model import Deployment, Setting

@@ -9,7 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from validator import identity, paths
+from validator import paths
+from validator.verdict import identity
 from validator.findings import Finding, Severity
 
 TOOL = "owui-validate"
@@ -26,7 +27,7 @@ class Run:
     findings: Sequence[Finding]
     # The files checked, as named on the command line or found by the walk.
     files: Sequence[str]
-    # Paths in machine-read formats are relative to this (see validator.config.project_root).
+    # Paths in machine-read formats are relative to this (see validator.settings.config.project_root).
     root: str = "."
     fail_on: Severity = Severity.WARNING
     quiet: bool = False
@@ -38,7 +39,7 @@ class Run:
 
     @cached_property
     def fingerprints(self) -> dict[int, str]:
-        """id(finding) -> stable fingerprint (validator.identity): same finding, same value, run after run."""
+        """id(finding) -> stable fingerprint (validator.verdict.identity): same finding, same value, run after run."""
         keyed = identity.keyed(self.findings, lambda finding: self.path(finding.location.path))
         return {id(finding): identity.fingerprint(key, ordinal) for finding, key, ordinal in keyed}
 

@@ -6,7 +6,7 @@ from typing import TextIO
 
 from validator import secrets
 from validator.engine import Result
-from validator.policy import Policy
+from validator.settings.policy import Policy
 
 
 def write(result: Result, policy: Policy, stream: TextIO) -> None:

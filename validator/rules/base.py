@@ -9,7 +9,7 @@ from typing import ClassVar
 from validator import secrets
 from validator.findings import Finding, Severity
 from validator.location import Location
-from validator.policy import Policy
+from validator.settings.policy import Policy
 from validator.schema import AuthEnvironment
 from validator.sources.model import Deployment, Setting
 

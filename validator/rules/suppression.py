@@ -1,4 +1,4 @@
-"""Suppression comments that suppress nothing (OW900); the comments themselves: validator.suppressions."""
+"""Suppression comments that suppress nothing (OW900); the comments themselves: validator.verdict.suppressions."""
 
 from __future__ import annotations
 

@@ -90,7 +90,7 @@ def _released(ws: Workspace, path: str, result: ParsedFile) -> ParsedFile:
     """Only Helm reads another file's YAML (Chart.yaml, the base values.yaml), never a compose
     file's or a manifest's: their nodes can go once read, so memory stays flat across a run. Their
     text is looked at again only for suppression comments, so it stays only if it has one."""
-    from validator.suppressions import MARKER
+    from validator.verdict.suppressions import MARKER
 
     ws.release("yaml", path, keep_text=MARKER in (ws.cached_text(path) or ""))
     return result

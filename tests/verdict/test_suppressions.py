@@ -96,9 +96,9 @@ def test_unused_suppressions_follow_the_configuration(owui, tmp_path) -> None:
 
 
 def test_suppressions_read_no_file_twice(tmp_path, monkeypatch) -> None:
-    from validator import triage
-    from validator.config import Config
-    from validator.project import Project
+    from validator.verdict import triage
+    from validator.settings.config import Config
+    from validator.settings.project import Project
 
     write(tmp_path, "JWT_EXPIRES_IN=52w  # owui-validate: ignore[OW105]\n")
     (tmp_path / "compose.yaml").write_text("services:\n  webui:\n    image: ghcr.io/open-webui/open-webui:main\n"

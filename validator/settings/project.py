@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from validator import config, paths
-from validator.config import Config
+from validator import paths
+from validator.settings import config
+from validator.settings.config import Config
 from validator.findings import Finding, Severity
 
 if TYPE_CHECKING:
     from validator.engine import Options
-    from validator.selection import Selection
+    from validator.verdict.selection import Selection
 
 # CLI attribute -> configuration key; the flag is `--` + key. Lists are comma-separated on the CLI.
 FLAGS = {
@@ -58,7 +59,7 @@ class Project:
                               assume_openwebui_in=paths.matcher(self.config.assume_openwebui, str(self.root)))
 
     def selection(self) -> Selection:
-        from validator.selection import Selection
+        from validator.verdict.selection import Selection
 
         cfg = self.config
         # An excluded file read on behalf of another (an env_file) still reports nothing.

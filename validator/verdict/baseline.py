@@ -1,6 +1,6 @@
 """Baselines: record today's findings once, then report only new ones (`--write-baseline`, `--baseline`).
 
-Entries use validator.identity's key (path, code, variable, value fingerprint; deployments for
+Entries use validator.verdict.identity's key (path, code, variable, value fingerprint; deployments for
 findings about no variable) with a count, never a line number, so moving lines or editing
 elsewhere in a file does not churn them. The file holds fingerprints, never values.
 """
@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from validator import identity
+from validator.verdict import identity
 from validator.errors import UsageError
 from validator.findings import Finding
 

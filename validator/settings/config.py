@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from validator.contract import Check, Constrain, Describe, JsonSchema, adapter, kebab
 from validator.errors import UsageError
-from validator.policy import Policy
+from validator.settings.policy import Policy
 
 if TYPE_CHECKING:
     from pydantic import ValidationError

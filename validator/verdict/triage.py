@@ -3,10 +3,10 @@ the unused ones (OW900), which the configuration may select too."""
 
 from __future__ import annotations
 
-from validator import suppressions
+from validator.verdict import suppressions
 from validator.engine import Result
 from validator.findings import Finding
-from validator.selection import Selection
+from validator.verdict.selection import Selection
 
 
 def findings(result: Result, selection: Selection) -> list[Finding]:

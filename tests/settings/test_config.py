@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 KEY = "9c8a6f0d2b7e4c1a5d3f8e6b0a9c7d2e4f1b3a5c7e9d0f2a4b6c8e0d1f3a5b7c"
 
 
@@ -247,7 +247,7 @@ def test_published_schema_accepts_every_option_and_rejects_unknown_ones() -> Non
     }
     assert list(validator.iter_errors(full)) == []
     assert [error.validator for error in validator.iter_errors({"selct": ["OW1"]})] == ["additionalProperties"]
-    from validator.config import Config
+    from validator.settings.config import Config
 
     assert sorted(Config.option_names()) == sorted(full)
 
@@ -255,7 +255,7 @@ def test_published_schema_accepts_every_option_and_rejects_unknown_ones() -> Non
 def test_the_readme_example_is_a_valid_configuration(tmp_path) -> None:
     import re
 
-    from validator import config
+    from validator.settings import config
 
     readme = (REPO / "README.md").read_text("utf-8")
     example = re.search(r"### Configuration.*?```toml\n(.*?)```", readme, re.DOTALL)

@@ -30,7 +30,7 @@ class Policy:
     """Limits for JWT lifetimes and keys. Durations use Open WebUI's own syntax."""
 
     # A plain dataclass (validator.contract): values from a configuration file are validated by
-    # validator.config; the defaults are valid as written.
+    # validator.settings.config; the defaults are valid as written.
     __pydantic_config__ = {"extra": "forbid", "alias_generator": kebab}
 
     max_jwt_expiry: Annotated[Lifetime, Describe("OW105 above this lifetime.")] = "4w"
