@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from validator.errors import UsageError
 
 if TYPE_CHECKING:
+    from validator import engine
     from validator.findings import Finding
     from validator.settings.project import Project
     from validator.report import Run
@@ -31,8 +32,9 @@ def run(args: argparse.Namespace) -> int:
         options = replace(settings.options(args.assume_openwebui, args.max_file_size, urls), named=tuple(args.paths))
         # With only --database-url, check the database alone rather than also walking the current directory.
         result = engine.check(settings.files(args.paths or ([] if urls else ["."])), options)
+        read = [*result.files, *([args.config] if args.config else []), *([args.baseline] if args.baseline else [])]
         for target in (args.output, args.write_baseline):
-            _refuse_checked(target, result.files)
+            _refuse_read(target, result, read)
         findings = triage.findings(result, settings.selection())
         if args.write_baseline:
             _write_baseline(findings, settings, args.write_baseline)
@@ -76,10 +78,13 @@ def report_internal_errors(errors: list, *, debug: bool) -> None:  # type: ignor
             print("".join(traceback.format_tb(error.error.__traceback__)), end="", file=sys.stderr)
 
 
-def _refuse_checked(target: str | None, files: list[str]) -> None:
-    """Never write to a checked file: a typo in `--output` must not destroy a deployment file."""
-    if target and os.path.abspath(target) in {os.path.abspath(path) for path in files}:
-        raise UsageError(f"{target} is one of the files checked: refusing to overwrite it")
+def _refuse_read(target: str | None, result: engine.Result, named: list[str]) -> None:
+    """Never write to a file this run read: a typo in `--output` must not destroy a deployment file,
+    nor an `env_file` target, a compose file read beside a `.env`, or one reached through a link."""
+    from validator.fileio import same_as_any
+
+    if target and (same_as_any(target, named) or (result.workspace is not None and result.workspace.was_read(target))):
+        raise UsageError(f"{target} is one of the files read in this run: refusing to overwrite it")
 
 
 def _write_baseline(findings: list[Finding], settings: Project, target: str) -> None:

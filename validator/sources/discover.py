@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Literal
 
 Kind = Literal["dotenv", "yaml", "json", "sqlite"]
@@ -92,13 +92,16 @@ def normalise(path: str) -> str:
 
 
 def walk(root: str) -> Iterator[str]:
-    """Files under root whose names are deployment files; no symlinked directories (no loops)."""
+    """Files under root whose names are deployment files; no symlinked directories (no loops).
+    A directory that cannot be listed is yielded itself: it gets a verdict (validator.sources.load),
+    not a silent skip."""
     stack = [root]
     while stack:
         directory = stack.pop()
         try:
             entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
         except OSError:
+            yield normalise(directory)
             continue
         subdirs = []
         for entry in entries:
@@ -126,14 +129,11 @@ def expand(paths: list[str]) -> list[str]:
     return list(seen)
 
 
-def compose_files_beside(path: str) -> list[str]:
-    """Compose files in the same directory as an env file, which may interpolate from it."""
-    directory = os.path.dirname(path) or "."
-    try:
-        names = sorted(os.listdir(directory))
-    except OSError:
-        return []
-    return [normalise(os.path.join(directory, name)) for name in names if _COMPOSE.match(name)]
+def compose_files_beside(path: str, names: Callable[[str], list[str]]) -> list[str]:
+    """Compose files in the same directory as an env file, which may interpolate from it;
+    `names(directory)` lists a directory (Workspace.names: once per run)."""
+    directory = os.path.dirname(path)
+    return [normalise(os.path.join(directory, name)) for name in names(directory) if _COMPOSE.match(name)]
 
 
 def yaml_files_beside(path: str) -> list[str]:
