@@ -6,6 +6,7 @@ is not obvious. Findings are kept only for the files asked about and the files t
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -134,11 +135,13 @@ def _context(ws: Workspace, requested: list[str], parsed: dict[str, ParsedFile])
     beside a requested manifest may hold its Secrets (pre-commit passes only the changed file, and
     the answer must not depend on that)."""
     extra: dict[str, None] = {}
-    for path, result in parsed.items():
-        if result.kind == "dotenv":
-            for compose_path in discover.compose_files_beside(path, ws.names):
-                if compose_path not in parsed:
-                    extra.setdefault(compose_path, None)
+    # Once per directory: 20,000 env files in one directory share one look at it.
+    directories = dict.fromkeys(os.path.dirname(path) for path, result in parsed.items() if result.kind == "dotenv")
+    for directory in directories:
+        for compose_path in discover.compose_files_in(directory, ws.names):
+            if compose_path not in parsed:
+                extra.setdefault(compose_path, None)
+    for result in parsed.values():
         for context_path in result.context:
             if context_path not in parsed:
                 extra.setdefault(context_path, None)

@@ -129,10 +129,9 @@ def expand(paths: list[str]) -> list[str]:
     return list(seen)
 
 
-def compose_files_beside(path: str, names: Callable[[str], list[str]]) -> list[str]:
-    """Compose files in the same directory as an env file, which may interpolate from it;
+def compose_files_in(directory: str, names: Callable[[str], list[str]]) -> list[str]:
+    """Compose files in the directory of an env file, which may interpolate from it;
     `names(directory)` lists a directory (Workspace.names: once per run)."""
-    directory = os.path.dirname(path)
     return [normalise(os.path.join(directory, name)) for name in names(directory) if _COMPOSE.match(name)]
 
 
