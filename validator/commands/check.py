@@ -41,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_OK
         if args.baseline:
             findings = _new_findings(findings, settings, args.baseline)
-        run = report.Run(findings, result.files, str(settings.root), settings.fail_on, args.quiet, settings.severities)
+        run = report.Run(findings, result.files, str(settings.root), settings.fail_on, args.quiet, settings.severities,
+                         unchecked=tuple(dict.fromkeys(error.path for error in result.errors)))
         _output(report.choose(args.format, os.environ), run, args.output)
         if args.verbose:
             from validator.report import verbose
@@ -70,8 +71,10 @@ def report_internal_errors(errors: list, *, debug: bool) -> None:  # type: ignor
     """One line per file; the exception's message is never printed, since it may quote a value."""
     import traceback
 
+    from validator.report.common import printable
+
     for error in errors:
-        print(f"owui-validate: internal error while checking {error.path} ({type(error.error).__name__}): "
+        print(f"owui-validate: internal error while checking {printable(error.path)} ({type(error.error).__name__}): "
               f"please report it at {ISSUES_URL}" + ("" if debug else " with the output of --debug"),
               file=sys.stderr)
         if debug:

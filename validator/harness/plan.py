@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from validator import secrets
 from validator.harness.model import Environment, Key, Lifetime, TokensReport
@@ -18,6 +19,9 @@ from validator.settings.policy import Policy
 from validator.rules.expiry import meaning
 from validator.schema import AuthEnvironment
 from validator.sources.model import Deployment, Setting
+
+if TYPE_CHECKING:
+    from validator import engine
 
 # Deployment kinds whose missing key falls back to `t0p-s3cr3t` before 0.9.6 (as OW201 says).
 _STARTED_SERVERS = ("compose-service", "k8s-workload", "helm-release")
@@ -136,11 +140,22 @@ def evaluate(paths: list[str], policy: Policy, margin: int, *, assume_openwebui:
     """Find the Open WebUI environments as `check` does, and run the seven checks on each."""
     from validator import engine
 
-    result = engine.check(paths, engine.Options(policy=policy, assume_openwebui=assume_openwebui))
+    return prove(engine.check(paths, engine.Options(policy=policy, assume_openwebui=assume_openwebui)), policy, margin)
+
+
+def prove(result: engine.Result, policy: Policy, margin: int) -> TokensReport:
+    """The seven checks on each Open WebUI environment `check` found; a bug met in one of them is
+    added to `result.errors` (the command exits 3), and the others are still proved."""
+    from validator import engine
+
     environments = []
     for deployment in result.deployments:
-        planned = plan(deployment, policy, margin)
-        checks = run(planned.setup)
+        try:
+            planned = plan(deployment, policy, margin)
+            checks = run(planned.setup)
+        except Exception as exc:  # noqa: BLE001 - reported as an internal error, never dropped
+            result.errors.append(engine.InternalError(deployment.location.path, exc))
+            continue
         environments.append(Environment(
             name=deployment.name, kind=deployment.kind, source=str(deployment.location), lifetime=planned.lifetime,
             key=planned.key, checks=checks, passed=all(check.status != "fail" for check in checks)))

@@ -27,6 +27,7 @@ from validator.sources.yamlfile import (
     mapping_get,
     node_location,
     scalar_text,
+    small_count,
 )
 
 SHELL = "taken from the shell environment at deploy time"
@@ -197,7 +198,7 @@ def _replicas(context: _Compose, fields: dict[str, yaml.Node]) -> int | None:
     if text is None:
         return None
     text = text.strip()
-    return int(text) if text.isascii() and text.isdigit() else None
+    return small_count(text)
 
 
 def _env_files(context: _Compose, service: str, node: yaml.Node) -> Iterator[tuple[str, dict[str, Setting]]]:

@@ -194,6 +194,12 @@ def duplicate_keys(node: yaml.Node) -> list[tuple[str, yaml.Node, yaml.Node, int
     return [(name, keys[0], keys[-1], len(keys)) for name, keys in seen.items() if len(keys) > 1]
 
 
+def small_count(text: str) -> int | None:
+    """`3` as a count (replicas); None for anything else, including 5000 digits (no replica count
+    is that large, and Python refuses to read an int past 4300 digits)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 def scalar_text(node: yaml.Node | None) -> str | None:
     """A scalar's text as written (`3600`, `False`); None for null (`~`, `null`, empty) and for
     mappings and sequences."""
