@@ -68,8 +68,15 @@ def _read(path: str, max_value_bytes: int) -> Setting | None:
                          f"{MAX_DATABASE_BYTES}-byte limit of the private copy a WAL database is read from: not read")
     with tempfile.TemporaryDirectory(prefix="owui-validate-") as private:
         copy = os.path.join(private, "webui.db")
-        copied = _copy(path + "-wal", copy + "-wal", here, MAX_DATABASE_BYTES)  # the WAL first: see above
-        _copy(path, copy, here, MAX_DATABASE_BYTES - copied)
+        try:
+            copied = _copy(path + "-wal", copy + "-wal", here, MAX_DATABASE_BYTES)  # the WAL first: see above
+        except FileNotFoundError:
+            # The server's last connection closed since we looked: every commit is in the main file now.
+            return _query(path, "mode=ro&immutable=1", here, max_value_bytes)
+        try:
+            _copy(path, copy, here, MAX_DATABASE_BYTES - copied)
+        except FileNotFoundError:
+            raise unreadable(here, "file not found (deleted while read)") from None
         return _query(copy, "mode=ro", here, max_value_bytes)
 
 
@@ -108,7 +115,8 @@ def _side_file(path: str, here: Location) -> int | None:
 
 
 def _copy(source: str, target: str, here: Location, budget: int) -> int:
-    """Copy a regular file of at most `budget` bytes (it may grow while copied: stopped there); its size."""
+    """Copy a regular file of at most `budget` bytes (it may grow while copied: stopped there); its size.
+    FileNotFoundError when the source is gone."""
     name = os.path.basename(source)
     copied = 0
     try:
@@ -121,6 +129,8 @@ def _copy(source: str, target: str, here: Location, budget: int) -> int:
                 writer.write(chunk)
     except fileio.NotRegularFile as exc:
         raise unreadable(here, f"{name} {exc}: database not read") from None
+    except FileNotFoundError:
+        raise
     except OSError as exc:
         raise unreadable(here, f"{name}: cannot copy: {exc.strerror}") from None
     return copied
