@@ -1,7 +1,7 @@
 """Opening a file without waiting forever or reading without end: the one way every path is read.
 
-Deployment files, `env_file` targets, SQLite's `-wal`/`-shm`/`-journal`, `--config` and
-`--baseline` all come through `check_regular` or `read_regular`. A FIFO blocks `open()` until a
+Deployment files, `env_file` targets, SQLite's database and `-wal`/`-shm`/`-journal`, `--config`
+and `--baseline` all come through `check_regular`, `open_regular` or `read_regular`. A FIFO blocks `open()` until a
 writer comes, `/dev/zero` never ends and a socket cannot be read at all, so anything that is not a
 regular file is refused from its `stat` (symbolic links followed), before it is opened; the open
 itself is non-blocking and checked again with `fstat`, so a file swapped for a FIFO in between
@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable
+from typing import BinaryIO
 
 _KINDS = (
     (stat.S_ISDIR, "a directory"),
@@ -57,17 +58,24 @@ def check_regular(path: str) -> os.stat_result:
     return info
 
 
+def open_regular(path: str) -> BinaryIO:
+    """A regular file opened for reading; NotRegularFile (before any open that could block) or OSError."""
+    check_regular(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    handle = os.fdopen(os.open(path, flags), "rb")
+    mode = os.fstat(handle.fileno()).st_mode
+    if not stat.S_ISREG(mode):  # replaced between stat and open
+        handle.close()
+        raise NotRegularFile(kind(mode))
+    return handle
+
+
 def read_regular(path: str, limit: int) -> bytes:
     """The bytes of a regular file of at most `limit` bytes; NotRegularFile, TooLarge or OSError."""
-    info = check_regular(path)
-    if info.st_size > limit:
-        raise TooLarge(info.st_size, limit)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
-    descriptor = os.open(path, flags)
-    with os.fdopen(descriptor, "rb") as handle:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):  # replaced between stat and open
-            raise NotRegularFile(kind(mode))
+    with open_regular(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise TooLarge(size, limit)
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise TooLarge(None, limit)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from collections.abc import Callable, Iterator
 from typing import Literal
+
+from validator import fileio
 
 Kind = Literal["dotenv", "yaml", "json", "sqlite"]
 
@@ -70,12 +71,10 @@ def explicit_kind(path: str) -> Kind | None:
     if lowered.endswith(_DATABASE_SUFFIXES):
         return "sqlite"
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return None  # a FIFO would block; the reader that gets it reports what it is
-        with open(path, "rb") as handle:
+        with fileio.open_regular(path) as handle:
             return "sqlite" if handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC else None
-    except OSError:
-        return None
+    except (OSError, fileio.NotRegularFile):
+        return None  # the reader that gets it reports what it is
 
 
 def is_compose_name(path: str) -> bool:

@@ -83,8 +83,8 @@ def _read(path: str, max_value_bytes: int) -> Setting | None:
 def _header(path: str, here: Location) -> tuple[bytes, int]:
     """The first bytes of the file, checked to be SQLite's (nothing else is handed to SQLite), and its size."""
     try:
-        size = fileio.check_regular(path).st_size
-        with open(path, "rb") as handle:
+        with fileio.open_regular(path) as handle:
+            size = os.fstat(handle.fileno()).st_size
             header = handle.read(_HEADER_BYTES)
     except FileNotFoundError:
         raise unreadable(here, "file not found (or a broken symbolic link)") from None
@@ -120,8 +120,7 @@ def _copy(source: str, target: str, here: Location, budget: int) -> int:
     name = os.path.basename(source)
     copied = 0
     try:
-        fileio.check_regular(source)
-        with open(source, "rb") as reader, open(target, "wb") as writer:
+        with fileio.open_regular(source) as reader, open(target, "wb") as writer:
             while chunk := reader.read(_COPY_CHUNK):
                 copied += len(chunk)
                 if copied > budget:
