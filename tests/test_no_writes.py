@@ -82,6 +82,18 @@ def test_no_file_read_in_the_run_is_overwritten(cli, tmp_path: Path, option: str
     assert snapshot(root) == before
 
 
+def test_the_configuration_found_upwards_is_not_overwritten(cli, tmp_path: Path) -> None:
+    root = stack(tmp_path)
+    (root / "pyproject.toml").write_text("[tool.owui-validate]\nfail-on = \"error\"\n")
+    (root / "deploy").mkdir()
+    (root / "deploy" / ".env").write_text("JWT_EXPIRES_IN=4w\n")
+    before = snapshot(root)
+    result = cli("check", ".env", "--output", "../pyproject.toml", cwd=root / "deploy")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "refusing to overwrite it" in result.stderr
+    assert snapshot(root) == before
+
+
 def test_a_new_output_file_beside_them_is_written(cli, tmp_path: Path) -> None:
     root = stack(tmp_path)
     result = cli("check", ".env", "--output", "report.txt", cwd=root)

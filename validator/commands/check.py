@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         options = replace(settings.options(args.assume_openwebui, args.max_file_size, urls), named=tuple(args.paths))
         # With only --database-url, check the database alone rather than also walking the current directory.
         result = engine.check(settings.files(args.paths or ([] if urls else ["."])), options)
-        read = [*result.files, *([args.config] if args.config else []), *([args.baseline] if args.baseline else [])]
+        read = [*result.files, *[str(path) for path in (settings.source, args.baseline) if path]]
         for target in (args.output, args.write_baseline):
             _refuse_read(target, result, read)
         findings = triage.findings(result, settings.selection())
