@@ -138,7 +138,7 @@ class NoKey(Rule):
     ## What it does
     Reports services and workloads that set no WEBUI_SECRET_KEY (or set it empty in the
     official image). It is an error when the service runs more than one replica: compose
-    `deploy.replicas` or `scale`, Kubernetes `spec.replicas` or a HorizontalPodAutoscaler's
+    `deploy.replicas` or `scale`, `deploy.mode: global` (one container per node), Kubernetes `spec.replicas` or a HorizontalPodAutoscaler's
     `maxReplicas`, Helm `replicaCount` or `autoscaling.maxReplicas`. A key referenced from a
     Secret that is not among the files checked is OW209 instead.
 
@@ -352,6 +352,10 @@ def _missing(subject: Subject, empty: Setting | None) -> Iterator[Finding]:
                    "start script generates a key, and a generated key changes with every new container")
     if replicas > 1:
         message += f"; with {replicas} replicas each has its own key, so users are signed out at random"
+    elif deployment.per_node:
+        message += ("; with deploy.mode: global each node runs a container with its own key, so users are "
+                    "signed out at random")
+    many = replicas > 1 or deployment.per_node
     yield NoKey.finding(message + "; set WEBUI_SECRET_KEY from a secret", subject.at(empty),
-                        severity=Severity.ERROR if replicas > 1 else Severity.WARNING,
+                        severity=Severity.ERROR if many else Severity.WARNING,
                         setting=empty, deployment=deployment)

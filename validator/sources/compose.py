@@ -16,7 +16,7 @@ import yaml
 
 from validator.findings import Finding, Severity
 from validator.location import Location
-from validator.openwebui.detect import has_marker, is_official_image
+from validator.openwebui.detect import identify, is_official_image
 from validator.sources.dotenv import DotenvFile, parse_dotenv
 from validator.sources.files import SourceError, Workspace
 from validator.sources.interpolation import interpolate
@@ -155,6 +155,8 @@ def _service(context: _Compose, name: str, key: yaml.Node, node: yaml.MappingNod
         settings.update(_environment(context, name, environment))
     if context.dotenv_path is not None:
         used[context.dotenv_path] = None
+    # With `build:`, `image:` only names what is built: unless it is Open WebUI's, variables decide.
+    because = identify(None if "build" in fields and not official else image, settings, official=official)
     return Deployment(
         name=f"service '{name}' in {context.path}",
         kind="compose-service",
@@ -162,8 +164,10 @@ def _service(context: _Compose, name: str, key: yaml.Node, node: yaml.MappingNod
         settings=settings,
         image=image,
         replicas=_replicas(context, fields),
+        per_node=_global(context, fields),
         official_image=official,
-        openwebui=official or has_marker(settings),
+        openwebui=bool(because),
+        because=because,
         uses=tuple(used),
     )
 
@@ -192,6 +196,12 @@ def _replicas(context: _Compose, fields: dict[str, yaml.Node]) -> int | None:
         return None
     text = text.strip()
     return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _global(context: _Compose, fields: dict[str, yaml.Node]) -> bool:
+    """`deploy.mode: global`: one container per node, each generating its own key."""
+    mode = context.text(mapping_get(fields["deploy"], "mode")) if "deploy" in fields else None
+    return (mode or "").strip() == "global"
 
 
 def _env_files(context: _Compose, service: str, node: yaml.Node) -> Iterator[tuple[str, dict[str, Setting]]]:

@@ -23,7 +23,7 @@ import yaml
 
 from validator.findings import Finding, Severity
 from validator.location import Location
-from validator.openwebui.detect import has_marker, is_official_image
+from validator.openwebui.detect import has_marker, identify, is_official_image
 from validator.sources import discover, podenv
 from validator.sources.model import Deployment, ParsedFile, Setting
 from validator.sources.podenv import EnvFromItem, EnvItem, Find, ObjectKind
@@ -135,7 +135,8 @@ class Workload:
                     image: str | None) -> Deployment:
         environment = podenv.resolve(container.env, container.env_from, find, self.path)
         official = is_official_image(image)
-        runs_openwebui = official and not (container.init and container.own_command)
+        # An init container running its own command (the chart's `copy-app-data`) is not Open WebUI.
+        because = "" if official and container.init and container.own_command else identify(image, environment.names)
         patch = self.patch or not container.has_image
         return Deployment(
             name=f"{self.label} container '{container.name}' ({self.path}{variant})",
@@ -145,7 +146,8 @@ class Workload:
             image=image,
             replicas=replicas,
             official_image=official,
-            openwebui=runs_openwebui or has_marker(environment.names),
+            openwebui=bool(because),
+            because=because,
             uses=tuple(environment.uses),
         )
 
