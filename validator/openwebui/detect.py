@@ -4,8 +4,9 @@ JWT_EXPIRES_IN alone proves nothing: Node and NestJS apps use the same name with
 seconds, and flagging them is the false alarm that gets a hook uninstalled. OLLAMA_BASE_URL and
 OPENAI_API_KEY are read by many chat UIs. So a known image that is not Open WebUI's (a Flask app
 that happens to call a variable WEBUI_SECRET_KEY) is not Open WebUI whatever it sets; only a
-service without an image (`build:`) or with one that cannot be resolved is judged by its
-variables, and only by those listed in only_openwebui_variables.txt.
+service without an image (`build:`), with one that cannot be resolved, or with one named after
+a web UI (a derived image) is judged by its variables, and only by those listed in
+only_openwebui_variables.txt.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from functools import lru_cache
 # the name (`registry.example.com/mirror/open-webui:0.6.9`), any tag or digest; not
 # `ghcr.io/open-webui/pipelines`.
 _OFFICIAL_IMAGE = re.compile(r"^(?:[^/\s]+/)*open-webui(?::[\w][\w.-]*)?(?:@sha256:[0-9a-fA-F]+)?$")
+# An image of one's own named after it (`registry.corp/our-webui:1`, `openwebui-sso`): probably
+# built FROM Open WebUI's, so its variables decide.
+_DERIVED = re.compile(r"web-?ui", re.IGNORECASE)
 # Text a templating tool or compose fills in later: the image is not known here.
 _UNRESOLVED = re.compile(r"\$|\{\{|\{%|<%")
 
@@ -52,11 +56,13 @@ def identify(image: str | None, names: Iterable[str], *, official: bool = False)
     `official` when the caller already knows the image is Open WebUI's (`open-webui:${TAG}`)."""
     if official or is_official_image(image):
         return f"image {image}"
-    if image and not _UNRESOLVED.search(image):
+    unresolved = bool(image) and _UNRESOLVED.search(image) is not None  # type: ignore[arg-type]
+    if image and not unresolved and not _DERIVED.search(image.rsplit("/", 1)[-1]):
         return ""
     markers = sorted({name for name in names if is_marker(name)})
     if not markers:
         return ""
     shown = ", ".join(markers[:3]) + (", ..." if len(markers) > 3 else "")
-    why = "no image" if not image else f"image {image} is not known here"
+    why = ("no image" if not image else f"image {image} is not resolved here" if unresolved
+           else f"image {image} may be built on Open WebUI's")
     return f"{why}; it sets {shown}, which only Open WebUI reads"

@@ -45,6 +45,8 @@ _REPLICATED = frozenset({"Deployment", "StatefulSet", "ReplicaSet"})
 # it is a kustomize patch (or a fragment) merged onto a full workload elsewhere.
 _NEEDS_SELECTOR = _REPLICATED | {"DaemonSet"}
 _MAX_LIST_DEPTH = 8
+# Objects that install a Helm chart: validator.sources.gitops reads them.
+_GITOPS_KINDS = frozenset({"Application", "ApplicationSet", "HelmRelease"})
 Linked = tuple[list[Deployment], list[Finding], list[str]]
 
 
@@ -279,6 +281,10 @@ class _Reader:
         if kind in POD_SPEC:
             shown = name or (scalar_text(mapping_get(metadata, "generateName")) or "") + "*"
             self.pending.append(self._workload(node, kind, shown, namespace))
+        elif kind in _GITOPS_KINDS:
+            from validator.sources import gitops
+
+            self.pending.extend(gitops.read(node, kind, self.path, self.findings))
         elif name is None:
             return
         elif kind == "Secret":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from validator.location import Location
@@ -89,6 +90,12 @@ def _read_documents(ws: Workspace, path: str, documents: list) -> ParsedFile:  #
 
     if any(kubernetes.is_manifest(document) for document in documents):
         return _released(ws, path, kubernetes.read_manifests(path, documents))
+    if len(documents) == 1 and os.path.basename(path) == "fleet.yaml":
+        from validator.sources import gitops
+
+        fleet = gitops.read_fleet(path, documents[0])
+        if fleet is not None:
+            return fleet
     release = helm.read(ws, path, documents[0]) if len(documents) == 1 else None
     return release or ParsedFile(path, "yaml")
 

@@ -1,0 +1,230 @@
+"""The open-webui chart installed by a GitOps tool: its values as Argo CD, Flux or Fleet carry them.
+
+- Argo CD `Application` (and the `template` of an `ApplicationSet`): each of `spec.source` /
+  `spec.sources` whose `chart` is open-webui. Values are layered as Argo CD passes them to Helm:
+  `helm.values` (a YAML string: its positions are mapped back into this file), then
+  `helm.valuesObject`, then `helm.parameters` (`--set name=value`).
+- Flux `HelmRelease`: `spec.chart.spec.chart: open-webui`, values in `spec.values`. `valuesFrom`
+  reads Secrets and ConfigMaps of the cluster, so a key missing here may come from there: OW209,
+  never OW205.
+- Fleet `fleet.yaml`: `helm.chart` open-webui (or a repo of the chart), values in `helm.values`.
+
+The values then go through the chart's own rendering (validator.sources.helm), as a values file
+does. `targetRevision` and `version` are chart versions, not Open WebUI releases: the release
+comes from `image.tag` when the values set it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from validator.findings import Finding, Severity
+from validator.location import Location
+from validator.sources import helm
+from validator.sources.kubernetes import Pending
+from validator.sources.model import ParsedFile
+from validator.sources.files import SourceError
+from validator.sources.yamlfile import load_documents, mapping_get, node_location, scalar_text
+
+_MAP_TAG, _SEQ_TAG, _STR_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:str"
+# `--set` keys: `a.b`, `list[0].name`, `a\.b` (an escaped dot is part of the name).
+_SET_PART = re.compile(r"((?:\\.|[^.\[\\])+)((?:\[\d+\])*)")
+
+
+def read(node: yaml.Node, kind: str, path: str, findings: list[Finding]) -> list[Pending]:
+    """The open-webui chart releases an Argo CD or Flux object installs; [] for any other chart."""
+    name = scalar_text(mapping_get(mapping_get(node, "metadata"), "name")) or "(unnamed)"
+    spec = mapping_get(node, "spec")
+    if kind == "HelmRelease":
+        return _flux(spec, f"Flux HelmRelease '{name}'", path)
+    if kind == "ApplicationSet":
+        spec = mapping_get(mapping_get(spec, "template"), "spec")
+    label = f"Argo CD {kind} '{name}'"
+    sources = [mapping_get(spec, "source")]
+    listed = mapping_get(spec, "sources")
+    sources += listed.value if isinstance(listed, yaml.SequenceNode) else []
+    return [release for source in sources if source is not None and _is_chart(source)
+            for release in _argo(source, label, path, findings)]
+
+
+def read_fleet(path: str, root: yaml.Node) -> ParsedFile | None:
+    """A Fleet bundle's `fleet.yaml` that installs the open-webui chart; None otherwise."""
+    options = mapping_get(root, "helm")
+    if options is None or not (_is_chart(options) or "open-webui" in (scalar_text(mapping_get(options, "repo")) or "")):
+        return None
+    layers = _object_layer(options, "values", path)
+    pending = helm.chart_release(layers or [_empty(options, path)], name=f"Fleet bundle {path}",
+                            location=node_location(_anchor(options, "values"), path))
+    return ParsedFile(path, "fleet", pending=[pending], openwebui=True)
+
+
+def _is_chart(source: yaml.Node) -> bool:
+    """`chart: open-webui` (a Helm repository or OCI), or a Git path to the chart's directory."""
+    chart = scalar_text(mapping_get(source, "chart")) or ""
+    if chart.rstrip("/").rsplit("/", 1)[-1] == helm.CHART:
+        return True
+    chart_path = (scalar_text(mapping_get(source, "path")) or "").rstrip("/")
+    return chart_path.rsplit("/", 1)[-1] == helm.CHART and "open-webui" in (scalar_text(mapping_get(source, "repoURL")) or "")
+
+
+def _argo(source: yaml.Node, label: str, path: str, findings: list[Finding]) -> list[Pending]:
+    options = mapping_get(source, "helm")
+    layers = [*_string_layer(options, path, findings), *_object_layer(options, "valuesObject", path),
+              *_parameters_layer(options, path)]
+    anchor = _anchor(options, "valuesObject", "values", "parameters") if options is not None else None
+    location = node_location(anchor if anchor is not None else mapping_get(source, "chart") or source, path)
+    return [helm.chart_release(layers or [_empty(source, path)], name=f"{label} (chart open-webui) in {path}",
+                          location=location)]
+
+
+def _flux(spec: yaml.Node | None, label: str, path: str) -> list[Pending]:
+    chart = mapping_get(mapping_get(mapping_get(spec, "chart"), "spec"), "chart")
+    if (scalar_text(chart) or "") != helm.CHART:
+        return []
+    unseen = ""
+    values_from = mapping_get(spec, "valuesFrom")
+    if isinstance(values_from, yaml.SequenceNode) and values_from.value:
+        refs = [f"{scalar_text(mapping_get(item, 'kind')) or 'object'} "
+                f"'{scalar_text(mapping_get(item, 'name')) or '?'}'" for item in values_from.value]
+        unseen = (f"it is not in spec.values and may come through valuesFrom from {', '.join(refs)}, "
+                  "which Flux reads from the cluster")
+    layers = _object_layer(spec, "values", path)
+    location = node_location(_anchor(spec, "values", "valuesFrom") or chart, path)  # type: ignore[arg-type]
+    return [helm.chart_release(layers or [_empty(chart, path)], name=f"{label} (chart open-webui) in {path}",
+                          location=location, unseen=unseen)]
+
+
+def _anchor(node: yaml.Node | None, *keys: str) -> yaml.Node | None:
+    """The first of `keys` present in `node`, as its key node: where to add what is missing."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key in keys:
+        for key_node, _value in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return key_node
+    return None
+
+
+def _empty(at: yaml.Node, path: str) -> helm.Layer:
+    """No values at all: the chart's defaults."""
+    return helm.Layer(path, yaml.MappingNode(_MAP_TAG, [], at.start_mark, at.end_mark), "")
+
+
+def _object_layer(options: yaml.Node | None, key: str, path: str) -> list[helm.Layer]:
+    values = mapping_get(options, key)
+    return [helm.Layer(path, values, "")] if isinstance(values, yaml.MappingNode) else []
+
+
+def _string_layer(options: yaml.Node | None, path: str, findings: list[Finding]) -> list[helm.Layer]:
+    """`helm.values: |` parsed as YAML, each node moved to where its text is in this file."""
+    node = mapping_get(options, "values")
+    if not isinstance(node, yaml.ScalarNode) or not node.value.strip():
+        return []
+    try:
+        documents = load_documents(node.value, path)
+    except SourceError as exc:
+        where = exc.finding.location
+        line, column = _shift(node, path)(where.line - 1, where.column - 1)
+        findings.append(Finding("OW001", Severity.ERROR, f"{exc.finding.message} in helm.values: Argo CD cannot "
+                                "render the chart", Location(path, line + 1, column + 1)))
+        return []
+    root = documents[0] if len(documents) == 1 else None
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    _move(root, _shift(node, path))
+    return [helm.Layer(path, root, "")]
+
+
+def _shift(node: yaml.ScalarNode, path: str):  # type: ignore[no-untyped-def]
+    """(line, column) in the string -> (line, column) in the file, both 0-based. A block scalar's
+    lines start on the line after its `|` and are indented alike; a one-line scalar starts after
+    its quote; any other shape maps to the scalar's start."""
+    start = node.start_mark
+    if node.style in ("|", ">"):
+        indent = _block_indent(path, start.line + 1)
+        if indent is not None:
+            return lambda line, column: (start.line + 1 + line, indent + column)
+    elif "\n" not in node.value:
+        first = start.column + (1 if node.style in ("'", '"') else 0)
+        return lambda line, column: (start.line, first + column)
+    return lambda line, column: (start.line, start.column)
+
+
+def _block_indent(path: str, first_line: int) -> int | None:
+    """The indentation of a block scalar's content: that of its first non-blank line."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return None
+    for line in lines[first_line:]:
+        if line.strip():
+            return len(line) - len(line.lstrip(" "))
+    return None
+
+
+def _move(root: yaml.Node, shift) -> None:  # type: ignore[no-untyped-def]
+    """Give every node of the parsed string its position in the file (aliases are moved once)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for attribute in ("start_mark", "end_mark"):
+            mark = getattr(node, attribute)
+            line, column = shift(mark.line, mark.column)
+            setattr(node, attribute, yaml.Mark(mark.name, mark.index, line, column, None, None))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
+def _parameters_layer(options: yaml.Node | None, path: str) -> list[helm.Layer]:
+    """`helm.parameters` as the values tree `--set` builds (`extraEnvVars[0].value`, `image.tag`)."""
+    parameters = mapping_get(options, "parameters")
+    if not isinstance(parameters, yaml.SequenceNode) or not parameters.value:
+        return []
+    root = yaml.MappingNode(_MAP_TAG, [], parameters.start_mark, parameters.end_mark)
+    for item in parameters.value:
+        name, value = scalar_text(mapping_get(item, "name")), mapping_get(item, "value")
+        if name and isinstance(value, yaml.ScalarNode):
+            _set(root, _set_path(name), yaml.ScalarNode(_STR_TAG, value.value, value.start_mark, value.end_mark))
+    return [helm.Layer(path, root, "")]
+
+
+def _set_path(name: str) -> list[str | int]:
+    steps: list[str | int] = []
+    for part, indexes in _SET_PART.findall(name):
+        steps.append(part.replace("\\.", "."))
+        steps += [int(index) for index in re.findall(r"\d+", indexes)]
+    return steps
+
+
+def _set(root: yaml.Node, steps: list[str | int], value: yaml.Node) -> None:
+    node = root
+    for number, step in enumerate(steps):
+        last = number == len(steps) - 1
+        following = None if last else steps[number + 1]
+        fresh = value if last else (yaml.SequenceNode(_SEQ_TAG, [], value.start_mark, value.end_mark)
+                                    if isinstance(following, int) else
+                                    yaml.MappingNode(_MAP_TAG, [], value.start_mark, value.end_mark))
+        if isinstance(step, int) and isinstance(node, yaml.SequenceNode):
+            while len(node.value) <= step:
+                node.value.append(yaml.MappingNode(_MAP_TAG, [], value.start_mark, value.end_mark))
+            if last or not isinstance(node.value[step], type(fresh)):
+                node.value[step] = fresh
+            node = node.value[step]
+        elif isinstance(step, str) and isinstance(node, yaml.MappingNode):
+            existing = next((child for key, child in node.value if key.value == step), None)
+            if existing is None or last or not isinstance(existing, type(fresh)):
+                node.value = [(key, child) for key, child in node.value if key.value != step]
+                node.value.append((yaml.ScalarNode(_STR_TAG, step, value.start_mark, value.end_mark), fresh))
+                existing = fresh
+            node = existing
+        else:
+            return
