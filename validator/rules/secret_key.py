@@ -344,8 +344,9 @@ def _missing(subject: Subject, empty: Setting | None) -> Iterator[Finding]:
         return
     replicas = deployment.replicas or 1
     if env.official_image:
-        message = (f"{deployment.name} has no WEBUI_SECRET_KEY" + (" (it is empty)" if empty else "") +
-                   ": the official image's start.sh generates a new key in each container, so every recreate "
+        # An empty value is one finding at that value, naming every service that shares it.
+        message = (("WEBUI_SECRET_KEY is empty" if empty else f"{deployment.name} has no WEBUI_SECRET_KEY")
+                   + ": the official image's start.sh generates a new key in each container, so every recreate "
                    "signs everyone out and loses OAuth sessions and MFA secrets")
     else:
         message = (f"{deployment.name} has no WEBUI_SECRET_KEY: Open WebUI 0.9.6+ refuses to start unless its "
