@@ -3,13 +3,15 @@
 Open WebUI publishes `v0.6.18` (and `0.6.18` on some mirrors), with variant suffixes such as
 `v0.12.4-cuda` or `0.6.5-ollama`; these pin a release. `main`, `latest`, `cuda`, `ollama`,
 `dev`, `git-<sha>` and a bare digest follow whatever is pushed next: the release is unknown,
-and `--target-version` (the policy's target release) applies.
+and `--target-version` (the policy's target release) applies. So does it for an image built on
+Open WebUI's under another name, whose tags are its owner's.
 """
 
 from __future__ import annotations
 
 import re
 
+from validator.openwebui.detect import is_official_image
 from validator.openwebui.versions import Version, format_version
 
 _PINNED = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?(?:-[A-Za-z0-9][\w.-]*)?$")
@@ -36,6 +38,8 @@ def from_image(image: str | None) -> tuple[Version | None, str]:
     """(release, where it came from) for a container image; release None when not pinned."""
     if not image:
         return None, "no image to read a release from"
+    if not is_official_image(image):
+        return None, f"image {image} is not Open WebUI's own, so its tag does not name a release"
     tag = tag_of(image.strip())
     if tag is None:
         what = "a digest" if "@" in image else "no tag (latest)"

@@ -223,6 +223,8 @@ def chart_release(layers: list[Layer], *, app_version: tuple[str, str] | None = 
     tag_text = (scalar_text(tag[1]) or "").strip() if tag else ""
     image = (scalar_text(repository[1]) if repository else None) or DEFAULT_IMAGE
     pinned, source = release_of(tag_text, tag[0] if tag else "", app_version)
+    if not is_official_image(image):
+        pinned, source = None, f"image.repository {image} is not Open WebUI's own, so its tag does not name a release"
     return _Release(
         name=name or f"open-webui chart release with values {' and '.join(layer.path for layer in layers)}",
         path=own.path,
