@@ -1,12 +1,14 @@
 """`owui-validate tokens --openwebui PATH`: a release's own parse_duration and create_token, read
 with ast from a wheel or an installed package, run beside the validator's prediction.
 
-The fake releases are written here in the shape of Open WebUI's modules: module-level imports of
-the app (fastapi, open_webui.env) that fail outside a full install, so any import of the package
-would make the test fail, and a `raise SystemExit` at module level for good measure."""
+The fake releases are written here in the shape of Open WebUI's modules (parse_duration is the
+transcription tests/openwebui/test_durations.py keeps): module-level imports of the app (fastapi,
+open_webui.env) that fail outside a full install, so any import of the package would make the
+test fail, and a `raise SystemExit` at module level for good measure."""
 
 from __future__ import annotations
 
+import ast
 import glob
 import json
 import os
@@ -15,7 +17,19 @@ from pathlib import Path
 
 import pytest
 
-MISC = '''\
+def _transcription() -> str:
+    """Open WebUI's parse_duration as tests/openwebui/test_durations.py transcribes it, renamed back."""
+    path = Path(__file__).parents[1] / "openwebui" / "test_durations.py"
+    text = path.read_text("utf-8")
+    (function,) = [node for node in ast.parse(text).body
+                   if isinstance(node, ast.FunctionDef) and node.name == "owui_parse_duration"]
+    source = ast.get_source_segment(text, function)
+    assert source is not None
+    return source.replace("def owui_parse_duration(duration: str) -> Optional[timedelta]:",
+                          "def parse_duration(duration: str) -> timedelta | None:")
+
+
+MISC = f'''\
 import re
 import uuid
 from datetime import timedelta
@@ -26,38 +40,10 @@ raise SystemExit("imported open_webui.utils.misc")
 
 
 def get_gravatar_url(email):
-    return f"https://www.gravatar.com/avatar/{email}"
+    return f"https://www.gravatar.com/avatar/{{email}}"
 
 
-def parse_duration(duration: str) -> timedelta | None:
-    if duration == '-1' or duration == '0':
-        return None
-
-    # Regular expression to find number and unit pairs
-    pattern = r'(-?\\d+(\\.\\d+)?)(ms|s|m|h|d|w)'
-    matches = re.findall(pattern, duration)
-
-    if not matches:
-        raise ValueError('Invalid duration string')
-
-    total_duration = timedelta()
-
-    for number, _, unit in matches:
-        number = float(number)
-        if unit == 'ms':
-            total_duration += timedelta(milliseconds=number)
-        elif unit == 's':
-            total_duration += timedelta(seconds=number)
-        elif unit == 'm':
-            total_duration += timedelta(minutes=number)
-        elif unit == 'h':
-            total_duration += timedelta(hours=number)
-        elif unit == 'd':
-            total_duration += timedelta(days=number)
-        elif unit == 'w':
-            total_duration += timedelta(weeks=number)
-
-    return total_duration
+{_transcription()}
 '''
 
 AUTH = '''\
