@@ -319,3 +319,27 @@ def test_global_mode_and_replicas_make_ow205_an_error(cli, tmp_path: Path, write
                                      "    environment:\n      JWT_EXPIRES_IN: 4w\n"
                                      "      ENABLE_PERSISTENT_CONFIG: 'false'\n    " + deploy})
     assert findings(cli("check", ".", cwd=tmp_path)) == [("compose.yaml", 2, "OW205", "error")]
+
+
+def test_another_charts_values_running_open_webui_are_read_and_a_missing_key_is_ow209(cli, tmp_path: Path,
+                                                                                       write) -> None:
+    write(tmp_path, {
+        "apps/webui/values.yaml": "controllers:\n  main:\n    containers:\n      main:\n        image:\n"
+                                  "          repository: ghcr.io/open-webui/open-webui\n          tag: v0.6.18\n"
+                                  "        env:\n          JWT_EXPIRES_IN: 3600\n"
+                                  "          OLLAMA_BASE_URL: http://ollama:11434\n",
+        "apps/argo.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: chat\nspec:\n"
+                          "  source:\n    repoURL: https://bjw-s.github.io/helm-charts\n    chart: app-template\n"
+                          "    helm:\n      valuesObject:\n        image: ghcr.io/open-webui/open-webui:v0.6.34\n"
+                          "        env:\n          - name: JWT_EXPIRES_IN\n            value: 1H\n",
+        # Another application in the same kind of chart is left alone.
+        "apps/other/values.yaml": "image:\n  repository: ghcr.io/someone/soundscout\nenv:\n  WEBUI_SECRET_KEY: dev\n",
+    })
+    result = cli("check", ".", "--verbose", cwd=tmp_path)
+    assert [(path, line, code) for path, line, code, _ in findings(result)] == [
+        ("apps/argo.yaml", 11, "OW209"), ("apps/argo.yaml", 14, "OW101"), ("apps/argo.yaml", 14, "OW108"),
+        ("apps/webui/values.yaml", 5, "OW209"), ("apps/webui/values.yaml", 9, "OW101"),
+        ("apps/webui/values.yaml", 9, "OW108")]
+    assert "OW205" not in result.stdout
+    assert "release 0.6.18 (image tag `v0.6.18` of ghcr.io/open-webui/open-webui:v0.6.18)" in result.stderr
+    assert "values of chart app-template in Argo CD Application 'chat' running" in result.stderr

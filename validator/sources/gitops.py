@@ -10,7 +10,7 @@
 - Fleet `fleet.yaml`: `helm.chart` open-webui (or a repo of the chart), values in `helm.values`.
 
 The values then go through the chart's own rendering (validator.sources.helm), as a values file
-does. `targetRevision` and `version` are chart versions, not Open WebUI releases: the release
+does; the values of any other chart are searched for Open WebUI's image (validator.sources.otherchart). `targetRevision` and `version` are chart versions, not Open WebUI releases: the release
 comes from `image.tag` when the values set it.
 """
 
@@ -22,7 +22,7 @@ import yaml
 
 from validator.findings import Finding, Severity
 from validator.location import Location
-from validator.sources import helm
+from validator.sources import helm, otherchart
 from validator.sources.kubernetes import Pending
 from validator.sources.model import ParsedFile
 from validator.sources.files import SourceError
@@ -45,7 +45,7 @@ def read(node: yaml.Node, kind: str, path: str, findings: list[Finding]) -> list
     sources = [mapping_get(spec, "source")]
     listed = mapping_get(spec, "sources")
     sources += listed.value if isinstance(listed, yaml.SequenceNode) else []
-    return [release for source in sources if source is not None and _is_chart(source)
+    return [release for source in sources if source is not None
             for release in _argo(source, label, path, findings)]
 
 
@@ -71,6 +71,10 @@ def _is_chart(source: yaml.Node) -> bool:
 
 def _argo(source: yaml.Node, label: str, path: str, findings: list[Finding]) -> list[Pending]:
     options = mapping_get(source, "helm")
+    if not _is_chart(source):
+        chart = scalar_text(mapping_get(source, "chart")) or scalar_text(mapping_get(source, "path")) or "?"
+        return [release for layer in (*_string_layer(options, path, findings), *_object_layer(options, "valuesObject", path))
+                for release in otherchart.releases(layer.values, path, f"values of chart {chart} in {label}")]
     layers = [*_string_layer(options, path, findings), *_object_layer(options, "valuesObject", path),
               *_parameters_layer(options, path)]
     anchor = _anchor(options, "valuesObject", "values", "parameters") if options is not None else None
@@ -82,7 +86,9 @@ def _argo(source: yaml.Node, label: str, path: str, findings: list[Finding]) -> 
 def _flux(spec: yaml.Node | None, label: str, path: str) -> list[Pending]:
     chart = mapping_get(mapping_get(mapping_get(spec, "chart"), "spec"), "chart")
     if (scalar_text(chart) or "") != helm.CHART:
-        return []
+        values = mapping_get(spec, "values")
+        return otherchart.releases(values, path, f"values of chart {scalar_text(chart) or '?'} in {label}") \
+            if isinstance(values, yaml.MappingNode) else []
     unseen = ""
     values_from = mapping_get(spec, "valuesFrom")
     if isinstance(values_from, yaml.SequenceNode) and values_from.value:

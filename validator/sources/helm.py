@@ -210,7 +210,7 @@ def release_of(tag: str | None, tag_path: str, app_version: tuple[str, str] | No
 
 
 def chart_release(layers: list[Layer], *, app_version: tuple[str, str] | None = None, name: str | None = None,
-             location: Location | None = None, unseen: str = "") -> _Release:
+             location: Location | None = None, unseen: str = "") -> Release:
     """The release these values layers install; GitOps objects (validator.sources.gitops) name it
     and point at it themselves, and say what values come from objects not in the files (`unseen`)."""
     own = layers[-1]
@@ -225,7 +225,7 @@ def chart_release(layers: list[Layer], *, app_version: tuple[str, str] | None = 
     pinned, source = release_of(tag_text, tag[0] if tag else "", app_version)
     if not is_official_image(image):
         pinned, source = None, f"image.repository {image} is not Open WebUI's own, so its tag does not name a release"
-    return _Release(
+    return Release(
         name=name or f"open-webui chart release with values {' and '.join(layer.path for layer in layers)}",
         path=own.path,
         layers=tuple(layer.path for layer in layers),
@@ -244,16 +244,17 @@ def chart_release(layers: list[Layer], *, app_version: tuple[str, str] | None = 
 
 def _replicas(layers: list[Layer], replica_count: tuple[str, yaml.Node] | None) -> int | None:
     """replicaCount (default 1), or autoscaling.maxReplicas when the chart's autoscaler is on."""
-    counts = [_count(replica_count[1]) if replica_count else 1]
+    counts = [whole_number(replica_count[1]) if replica_count else 1]
     enabled = _get(layers, "autoscaling", "enabled")
     maximum = _get(layers, "autoscaling", "maxReplicas")
     if enabled and scalar_text(enabled[1]) in goyaml.TRUE and maximum:
-        counts.append(_count(maximum[1]))
+        counts.append(whole_number(maximum[1]))
     known = [count for count in counts if count is not None]
     return max(known) if known else None
 
 
-def _count(node: yaml.Node) -> int | None:
+def whole_number(node: yaml.Node) -> int | None:
+    """A count as Helm reads a number (`2`, `2.0`, `"2"`); None for anything else."""
     number = goyaml.number(scalar_text(node) or "")
     return int(number) if number is not None and number.is_integer() else None
 
@@ -292,7 +293,7 @@ def _map_entry(name: str, path: str, key: yaml.Node, value: yaml.Node) -> EnvIte
 
 
 @dataclass(slots=True)
-class _Release:
+class Release:
     name: str
     path: str
     # The values files merged, base first: the deployment takes settings from each.
@@ -309,6 +310,8 @@ class _Release:
     release_source: str = ""
     # Why values may come from somewhere not in the files (Flux `valuesFrom`); "" when none can.
     unseen: str = ""
+    # Why it is Open WebUI (validator.sources.otherchart); "" for the open-webui chart itself.
+    because: str = ""
 
     def build(self, index: Index) -> Linked:
         deployments: list[Deployment] = []
@@ -327,7 +330,7 @@ class _Release:
                 replicas=self.replicas,
                 official_image=is_official_image(self.image),
                 openwebui=True,
-                because=f"the open-webui chart, running {self.image}",
+                because=self.because or f"the open-webui chart, running {self.image}",
                 release=self.release,
                 release_source=self.release_source,
                 uses=tuple(dict.fromkeys((*self.layers, *environment.uses))),

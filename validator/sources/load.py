@@ -97,6 +97,10 @@ def _read_documents(ws: Workspace, path: str, documents: list) -> ParsedFile:  #
         if fleet is not None:
             return fleet
     release = helm.read(ws, path, documents[0]) if len(documents) == 1 else None
+    if release is None and len(documents) == 1 and discover.is_helm_values_name(path):
+        from validator.sources import otherchart
+
+        release = otherchart.read(path, documents[0])
     return release or ParsedFile(path, "yaml")
 
 
