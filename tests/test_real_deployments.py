@@ -258,7 +258,7 @@ spec:
                                                                "      name: open-webui-values\n"})
     result = cli("check", ".", cwd=tmp_path)
     assert [code for _, _, code, _ in findings(result)] == ["OW209", "OW108"]
-    assert "valuesFrom from Secret 'open-webui-values'" in result.stdout
+    assert "valuesFrom from key 'values.yaml' of Secret 'open-webui-values'" in result.stdout
 
 
 def test_fleet_bundle_values(cli, tmp_path: Path, write) -> None:
@@ -343,3 +343,27 @@ def test_another_charts_values_running_open_webui_are_read_and_a_missing_key_is_
     assert "OW205" not in result.stdout
     assert "release 0.6.18 (image tag `v0.6.18` of ghcr.io/open-webui/open-webui:v0.6.18)" in result.stderr
     assert "values of chart app-template in Argo CD Application 'chat' running" in result.stderr
+
+
+def test_flux_values_from_objects_in_the_files_are_read_where_they_are_written(cli, tmp_path: Path, write) -> None:
+    write(tmp_path, {
+        "apps/webui/release.yaml": "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n"
+                                   "  name: open-webui\n  namespace: ai\nspec:\n  chart:\n    spec:\n"
+                                   "      chart: open-webui\n      sourceRef: {kind: HelmRepository, name: owui}\n"
+                                   "  valuesFrom:\n    - kind: ConfigMap\n      name: webui-values\n"
+                                   "    - kind: Secret\n      name: webui-key\n      valuesKey: key\n"
+                                   "      targetPath: extraEnvVars[1].value\n"
+                                   "  values:\n    replicaCount: 2\n",
+        "apps/webui/values.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: webui-values\n"
+                                  "  namespace: ai\ndata:\n  values.yaml: |\n    extraEnvVars:\n"
+                                  "      - name: JWT_EXPIRES_IN\n        value: 1mo\n"
+                                  "      - name: WEBUI_SECRET_KEY\n        value: replaced-by-the-secret\n",
+        "apps/webui/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: webui-key\n  namespace: ai\n"
+                                  "stringData:\n  key: changeme\n",
+    })
+    result = cli("check", ".", cwd=tmp_path)
+    # 1mo inside the ConfigMap's values string; the key from the Secret at targetPath (not literal: no OW207).
+    assert [(path, line, code) for path, line, code, _ in findings(result)] == [
+        ("apps/webui/secret.yaml", 7, "OW201"), ("apps/webui/values.yaml", 10, "OW102"),
+        ("apps/webui/values.yaml", 10, "OW108")]
+    assert any(line.startswith("apps/webui/values.yaml:10:16: OW102") for line in result.stdout.splitlines())

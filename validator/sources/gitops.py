@@ -4,9 +4,10 @@
   `spec.sources` whose `chart` is open-webui. Values are layered as Argo CD passes them to Helm:
   `helm.values` (a YAML string: its positions are mapped back into this file), then
   `helm.valuesObject`, then `helm.parameters` (`--set name=value`).
-- Flux `HelmRelease`: `spec.chart.spec.chart: open-webui`, values in `spec.values`. `valuesFrom`
-  reads Secrets and ConfigMaps of the cluster, so a key missing here may come from there: OW209,
-  never OW205.
+- Flux `HelmRelease`: `spec.chart.spec.chart: open-webui`, values in `spec.values` over those of
+  `valuesFrom` (a Secret's or ConfigMap's `valuesKey`, or one value at `targetPath`). A `valuesFrom`
+  object not among the files is read from the cluster by Flux, so a key missing here may come from
+  there: OW209, never OW205.
 - Fleet `fleet.yaml`: `helm.chart` open-webui (or a repo of the chart), values in `helm.values`.
 
 The values then go through the chart's own rendering (validator.sources.helm), as a values file
@@ -17,14 +18,16 @@ comes from `image.tag` when the values set it.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 
 import yaml
 
 from validator.findings import Finding, Severity
 from validator.location import Location
 from validator.sources import helm, otherchart
-from validator.sources.kubernetes import Pending
-from validator.sources.model import ParsedFile
+from validator.sources.kubernetes import DEFAULT_NAMESPACE, Index, Linked, Pending
+from validator.sources.model import ParsedFile, Setting
+from validator.sources.podenv import ObjectKind
 from validator.sources.files import SourceError
 from validator.sources.yamlfile import load_documents, mapping_get, node_location, scalar_text
 
@@ -38,7 +41,8 @@ def read(node: yaml.Node, kind: str, path: str, findings: list[Finding]) -> list
     name = scalar_text(mapping_get(mapping_get(node, "metadata"), "name")) or "(unnamed)"
     spec = mapping_get(node, "spec")
     if kind == "HelmRelease":
-        return _flux(spec, f"Flux HelmRelease '{name}'", path)
+        namespace = scalar_text(mapping_get(mapping_get(node, "metadata"), "namespace")) or DEFAULT_NAMESPACE
+        return _flux(spec, f"Flux HelmRelease '{name}'", path, namespace)
     if kind == "ApplicationSet":
         spec = mapping_get(mapping_get(spec, "template"), "spec")
     label = f"Argo CD {kind} '{name}'"
@@ -83,23 +87,124 @@ def _argo(source: yaml.Node, label: str, path: str, findings: list[Finding]) -> 
                           location=location)]
 
 
-def _flux(spec: yaml.Node | None, label: str, path: str) -> list[Pending]:
+def _flux(spec: yaml.Node | None, label: str, path: str, namespace: str) -> list[Pending]:
     chart = mapping_get(mapping_get(mapping_get(spec, "chart"), "spec"), "chart")
     if (scalar_text(chart) or "") != helm.CHART:
         values = mapping_get(spec, "values")
         return otherchart.releases(values, path, f"values of chart {scalar_text(chart) or '?'} in {label}") \
             if isinstance(values, yaml.MappingNode) else []
-    unseen = ""
     values_from = mapping_get(spec, "valuesFrom")
-    if isinstance(values_from, yaml.SequenceNode) and values_from.value:
-        refs = [f"{scalar_text(mapping_get(item, 'kind')) or 'object'} "
-                f"'{scalar_text(mapping_get(item, 'name')) or '?'}'" for item in values_from.value]
-        unseen = (f"it is not in spec.values and may come through valuesFrom from {', '.join(refs)}, "
-                  "which Flux reads from the cluster")
-    layers = _object_layer(spec, "values", path)
+    sources = [_ValuesFrom.read(item, path) for item in
+               (values_from.value if isinstance(values_from, yaml.SequenceNode) else [])]
     location = node_location(_anchor(spec, "values", "valuesFrom") or chart, path)  # type: ignore[arg-type]
-    return [helm.chart_release(layers or [_empty(chart, path)], name=f"{label} (chart open-webui) in {path}",
-                          location=location, unseen=unseen)]
+    return [_FluxRelease(_object_layer(spec, "values", path) or [_empty(chart, path)],  # type: ignore[arg-type]
+                         [source for source in sources if source is not None], namespace,
+                         f"{label} (chart open-webui) in {path}", location)]
+
+
+@dataclass(frozen=True, slots=True)
+class _ValuesFrom:
+    """One `valuesFrom` entry: a key of a Secret or ConfigMap holding values YAML (or one value at `target`)."""
+
+    kind: ObjectKind
+    name: str
+    key: str
+    target: str
+    optional: bool
+    at: Location
+
+    @classmethod
+    def read(cls, item: yaml.Node, path: str) -> _ValuesFrom | None:
+        kind, name = scalar_text(mapping_get(item, "kind")), scalar_text(mapping_get(item, "name"))
+        if kind not in ("Secret", "ConfigMap") or not name:
+            return None
+        return cls(kind, name, scalar_text(mapping_get(item, "valuesKey")) or "values.yaml",  # type: ignore[arg-type]
+                   scalar_text(mapping_get(item, "targetPath")) or "",
+                   (scalar_text(mapping_get(item, "optional")) or "").lower() == "true", node_location(item, path))
+
+
+@dataclass(slots=True)
+class _FluxRelease:
+    """A HelmRelease whose `valuesFrom` objects are known once every file is read. Flux merges them
+    in order, then `spec.values` over them; one not among the files makes the key OW209."""
+
+    layers: list[helm.Layer]
+    values_from: list[_ValuesFrom]
+    namespace: str
+    name: str
+    location: Location
+
+    def build(self, index: Index) -> Linked:
+        layers: list[helm.Layer] = []
+        unseen: list[str] = []
+        read: list[str] = []
+        # Values set at a `targetPath`, as placed in a layer of another file -> (where the value is
+        # written, or why it is not known).
+        planted: dict[Location, tuple[Location, str]] = {}
+        # Files of the Secrets read: a value there is not written in a committed manifest (no OW207).
+        secret_files: set[str] = set()
+        for source in self.values_from:
+            found = index.candidates(source.kind, source.name, self.namespace)
+            entry = found[-1].entries.get(source.key) if found else None
+            missing = f"key '{source.key}' of {source.kind} '{source.name}'"
+            reason = (f"Flux sets it from {missing} (valuesFrom), which is not among the files checked"
+                      if entry is None or entry.value is None else "")
+            if reason and source.optional:
+                continue
+            if entry is not None and not reason:
+                read.append(found[-1].path)
+                if source.kind == "Secret":
+                    secret_files.add(found[-1].path)
+            if source.target:  # one value, set into what the earlier sources gave (Flux merges in order)
+                where = entry.location if entry is not None and not reason else source.at
+                if not layers:
+                    layers.append(helm.Layer(where.path, yaml.MappingNode(_MAP_TAG, [], *_marks(where)), ""))
+                _set(layers[-1].values, _set_path(source.target),
+                     yaml.ScalarNode(_STR_TAG, "" if reason else entry.value, *_marks(where)))  # type: ignore[union-attr]
+                planted[replace(where, path=layers[-1].path)] = (where, reason)
+            elif reason:
+                unseen.append(missing)
+            else:
+                layers += _setting_layer(entry)  # type: ignore[arg-type]
+        why = (f"it is not in spec.values and may come through valuesFrom from {', '.join(unseen)}, which Flux "
+               "reads from the cluster and is not among the files checked") if unseen else ""
+        release = helm.chart_release([*layers, *self.layers], name=self.name, location=self.location, unseen=why)
+        deployments, findings, uses = release.build(index)
+        for deployment in deployments:
+            for name, setting in deployment.settings.items():
+                if setting.location in planted:
+                    where, reason = planted[setting.location]
+                    setting = replace(setting, location=where) if not reason else \
+                        replace(setting, value=None, location=where, literal=False, unresolved=reason)
+                if setting.location.path in secret_files:
+                    setting = replace(setting, literal=False)
+                deployment.settings[name] = setting
+        return deployments, findings, list(dict.fromkeys((*uses, *read)))
+
+
+def _setting_layer(entry: Setting) -> list[helm.Layer]:
+    """The values YAML a Secret or ConfigMap key holds, located in the file that defines it."""
+    path, where = entry.location.path, entry.location
+    try:
+        documents = load_documents(entry.value or "", path)
+    except SourceError:
+        return []
+    root = documents[0] if len(documents) == 1 else None
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    block = entry.literal and _character(path, where.line - 1, where.column - 1) in ("|", ">")
+    _move(root, _shifter(path, where.line - 1, where.column - 1, "|" if block else "", "\n" in (entry.value or "")))
+    return [helm.Layer(path, root, "")]
+
+
+def _marks(where: Location) -> tuple[yaml.Mark, yaml.Mark]:
+    return (yaml.Mark(where.path, 0, where.line - 1, where.column - 1, None, None),
+            yaml.Mark(where.path, 0, where.end_line - 1, where.end_column - 1, None, None))
+
+
+def _character(path: str, line: int, column: int) -> str:
+    lines = _lines(path)
+    return lines[line][column:column + 1] if line < len(lines) else ""
 
 
 def _anchor(node: yaml.Node | None, *keys: str) -> yaml.Node | None:
@@ -144,28 +249,35 @@ def _string_layer(options: yaml.Node | None, path: str, findings: list[Finding])
 
 
 def _shift(node: yaml.ScalarNode, path: str):  # type: ignore[no-untyped-def]
-    """(line, column) in the string -> (line, column) in the file, both 0-based. A block scalar's
-    lines start on the line after its `|` and are indented alike; a one-line scalar starts after
-    its quote; any other shape maps to the scalar's start."""
     start = node.start_mark
-    if node.style in ("|", ">"):
-        indent = _block_indent(path, start.line + 1)
+    return _shifter(path, start.line, start.column, node.style or "", "\n" in node.value)
+
+
+def _shifter(path: str, line0: int, column0: int, style: str, multiline: bool):  # type: ignore[no-untyped-def]
+    """(line, column) in a string written at (line0, column0) -> (line, column) in the file, all
+    0-based. A block scalar's lines start on the line after its `|` and are indented alike; a
+    one-line scalar starts after its quote; any other shape maps to the scalar's start."""
+    if style in ("|", ">"):
+        indent = _block_indent(path, line0 + 1)
         if indent is not None:
-            return lambda line, column: (start.line + 1 + line, indent + column)
-    elif "\n" not in node.value:
-        first = start.column + (1 if node.style in ("'", '"') else 0)
-        return lambda line, column: (start.line, first + column)
-    return lambda line, column: (start.line, start.column)
+            return lambda line, column: (line0 + 1 + line, indent + column)
+    elif not multiline:
+        first = column0 + (1 if style in ("'", '"') else 0)
+        return lambda line, column: (line0, first + column)
+    return lambda line, column: (line0, column0)
+
+
+def _lines(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            return handle.read().splitlines()
+    except OSError:
+        return []
 
 
 def _block_indent(path: str, first_line: int) -> int | None:
     """The indentation of a block scalar's content: that of its first non-blank line."""
-    try:
-        with open(path, encoding="utf-8-sig", errors="replace") as handle:
-            lines = handle.read().splitlines()
-    except OSError:
-        return None
-    for line in lines[first_line:]:
+    for line in _lines(path)[first_line:]:
         if line.strip():
             return len(line) - len(line.lstrip(" "))
     return None
