@@ -367,3 +367,28 @@ def test_flux_values_from_objects_in_the_files_are_read_where_they_are_written(c
         ("apps/webui/secret.yaml", 7, "OW201"), ("apps/webui/values.yaml", 10, "OW102"),
         ("apps/webui/values.yaml", 10, "OW108")]
     assert any(line.startswith("apps/webui/values.yaml:10:16: OW102") for line in result.stdout.splitlines())
+
+
+def test_umbrella_chart_release_from_the_downloaded_chart_package(cli, tmp_path: Path, write) -> None:
+    """`helm dependency update` leaves charts/open-webui-X.tgz: its Chart.yaml's appVersion is the release."""
+    import io
+    import tarfile
+
+    write(tmp_path, {
+        "platform/Chart.yaml": "apiVersion: v2\nname: platform\nversion: 1.0.0\ndependencies:\n"
+                               "  - name: open-webui\n    version: 6.29.0\n    repository: https://helm.openwebui.com\n",
+        "platform/Chart.lock": "dependencies:\n- name: open-webui\n  repository: https://helm.openwebui.com\n"
+                               "  version: 6.29.0\ndigest: sha256:0\ngenerated: '2025-01-01T00:00:00Z'\n",
+        "platform/values.yaml": "open-webui:\n  extraEnvVars:\n    - name: WEBUI_SECRET_KEY\n"
+                                "      valueFrom: {secretKeyRef: {name: webui, key: key}}\n",
+    })
+    chart = b"apiVersion: v2\nname: open-webui\nversion: 6.29.0\nappVersion: 0.6.5\nhome: https://www.openwebui.com/\n"
+    (tmp_path / "platform/charts").mkdir()
+    with tarfile.open(tmp_path / "platform/charts/open-webui-6.29.0.tgz", "w:gz") as archive:
+        info = tarfile.TarInfo("open-webui/Chart.yaml")
+        info.size = len(chart)
+        archive.addfile(info, io.BytesIO(chart))
+    result = cli("check", ".", "--verbose", cwd=tmp_path)
+    assert ("platform/values.yaml", 2, "OW109", "warning") in findings(result)
+    assert "release 0.6.5 (appVersion `0.6.5` of platform/charts/open-webui-6.29.0.tgz!open-webui/Chart.yaml" \
+        in result.stderr

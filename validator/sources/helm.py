@@ -97,14 +97,38 @@ def _private_chart(ws: Workspace, path: str) -> Finding | None:
 
 def _app_version(ws: Workspace, path: str, key: str) -> tuple[str, str] | None:
     """(appVersion, file) of the open-webui chart these values are for: the Chart.yaml beside, or for
-    an umbrella chart the vendored `charts/open-webui/Chart.yaml`; the chart runs it when image.tag is empty."""
+    an umbrella chart the vendored `charts/open-webui/Chart.yaml` or the `charts/open-webui-X.tgz`
+    that `helm dependency update` downloads; the chart runs it when image.tag is empty."""
     chart_path = discover.chart_file_beside(path)
     if chart_path is not None and key != "":
-        vendored = os.path.join(os.path.dirname(chart_path), "charts", CHART, "Chart.yaml")
-        chart_path = discover.normalise(vendored) if os.path.isfile(vendored) else None
+        charts = os.path.join(os.path.dirname(chart_path), "charts")
+        vendored = os.path.join(charts, CHART, "Chart.yaml")
+        if not os.path.isfile(vendored):
+            return _packaged_app_version(charts)
+        chart_path = discover.normalise(vendored)
     chart = _root(ws, chart_path) if chart_path is not None else None
     version = scalar_text(mapping_get(chart, "appVersion")) if chart is not None else None
     return (version, chart_path) if version and chart_path else None
+
+
+def _packaged_app_version(charts: str) -> tuple[str, str] | None:
+    """appVersion from `open-webui/Chart.yaml` inside the newest `charts/open-webui-*.tgz` (read, never
+    extracted)."""
+    import glob
+    import tarfile
+
+    packages = sorted(glob.glob(os.path.join(glob.escape(charts), f"{CHART}-[0-9]*.tgz")))
+    if not packages:
+        return None
+    try:
+        with tarfile.open(packages[-1], "r:gz") as archive:
+            member = archive.extractfile(f"{CHART}/Chart.yaml")
+            text = member.read(1 << 16).decode("utf-8") if member is not None else ""
+        documents = load_documents(text, packages[-1])
+    except (OSError, KeyError, tarfile.TarError, UnicodeDecodeError, SourceError):
+        return None
+    version = scalar_text(mapping_get(documents[0], "appVersion")) if documents else None
+    return (version, f"{discover.normalise(packages[-1])}!{CHART}/Chart.yaml") if version else None
 
 
 def _base_beside(path: str) -> str | None:
