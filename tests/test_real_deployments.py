@@ -392,3 +392,29 @@ def test_umbrella_chart_release_from_the_downloaded_chart_package(cli, tmp_path:
     assert ("platform/values.yaml", 2, "OW109", "warning") in findings(result)
     assert "release 0.6.5 (appVersion `0.6.5` of platform/charts/open-webui-6.29.0.tgz!open-webui/Chart.yaml" \
         in result.stderr
+
+
+def test_services_that_extend_one_get_its_environment_and_one_finding_per_value(cli, tmp_path: Path, write) -> None:
+    write(tmp_path, {"compose.yaml": """\
+services:
+  webui-base:
+    image: ghcr.io/open-webui/open-webui:v0.6.34
+    profiles: [base]
+    environment:
+      WEBUI_SECRET_KEY: ${WEBUI_SECRET_KEY}
+      JWT_EXPIRES_IN: 1mo
+      ENABLE_PERSISTENT_CONFIG: "false"
+  webui:
+    extends: webui-base
+    profiles: [cpu]
+  webui-gpu:
+    extends:
+      service: webui-base
+    image: ghcr.io/open-webui/open-webui:v0.6.34-cuda
+    profiles: [gpu]
+""", ".env": f"WEBUI_SECRET_KEY={KEY}\n"})
+    result = cli("check", ".", cwd=tmp_path)
+    # Without extends the two services would have no key (OW205 each) and no lifetime.
+    assert findings(result) == [("compose.yaml", 7, "OW102", "error")]
+    assert "[used by service 'webui-base' in compose.yaml, service 'webui' in compose.yaml, service 'webui-gpu'" \
+        in result.stdout
