@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import time
+
 import jwt
 
 from validator.harness.model import CodeCheck
