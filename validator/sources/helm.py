@@ -255,7 +255,8 @@ def chart_release(layers: list[Layer], *, app_version: tuple[str, str] | None = 
         layers=tuple(layer.path for layer in layers),
         env=_extra_env(layers) + (podenv.read_env(common[1], common[0]) if common else []),
         env_from=podenv.read_env_from(env_from[1], env_from[0]) if env_from else [],
-        image=f"{image}:{tag_text}" if tag_text else image,
+        # A tag filled in later (`{{ .Values.version }}`, an ApplicationSet parameter) names no image yet.
+        image=f"{image}:{tag_text}" if tag_text and not podenv.is_template(tag[1]) else image,  # type: ignore[index]
         replicas=_replicas(layers, replica_count),
         namespace=scalar_text(namespace[1]) if namespace else None,
         # The release is the last file's: point there, at its replicaCount if it sets one.
