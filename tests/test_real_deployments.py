@@ -418,3 +418,43 @@ services:
     assert findings(result) == [("compose.yaml", 7, "OW102", "error")]
     assert "[used by service 'webui-base' in compose.yaml, service 'webui' in compose.yaml, service 'webui-gpu'" \
         in result.stdout
+
+
+def test_hostile_gitops_objects_get_verdicts_quickly(cli, tmp_path: Path, write) -> None:
+    """Wrong shapes everywhere, a `--set` index Helm refuses, broken YAML in helm.values: no crash, no hang."""
+    write(tmp_path, {"apps.yaml": """\
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: a}
+spec: []
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: c}
+spec:
+  sources: [{chart: open-webui, helm: {parameters: "x", values: 123, valuesObject: []}}, 5, {chart: [1]}]
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: d}
+spec:
+  source:
+    chart: open-webui
+    helm:
+      parameters: [{name: "extraEnvVars[99999999].value", value: x}, {name: "[0]", value: y}, {name: a..b, value: z}]
+      values: |
+        replicaCount: 2
+        : bad: [
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: e}
+spec:
+  chart: {spec: {chart: open-webui}}
+  valuesFrom: [{kind: Secret}, 3, {kind: ConfigMap, name: cm, targetPath: "x[2]"}]
+  values: "str"
+"""})
+    result = cli("check", ".", cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr == ""
+    assert ("apps.yaml", 22, "OW001", "error") in findings(result)
+    assert [code for _, _, code, _ in findings(result)].count("OW205") == 3

@@ -33,6 +33,8 @@ from validator.sources.yamlfile import load_documents, mapping_get, node_locatio
 
 _MAP_TAG, _SEQ_TAG, _STR_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:str"
 # `--set` keys: `a.b`, `list[0].name`, `a\.b` (an escaped dot is part of the name).
+# Helm's own limit on a `--set` list index.
+_MAX_SET_INDEX = 65536
 _SET_PART = re.compile(r"((?:\\.|[^.\[\\])+)((?:\[\d+\])*)")
 
 
@@ -331,6 +333,8 @@ def _set(root: yaml.Node, steps: list[str | int], value: yaml.Node) -> None:
         fresh = value if last else (yaml.SequenceNode(_SEQ_TAG, [], value.start_mark, value.end_mark)
                                     if isinstance(following, int) else
                                     yaml.MappingNode(_MAP_TAG, [], value.start_mark, value.end_mark))
+        if isinstance(step, int) and step > _MAX_SET_INDEX:
+            return  # Helm refuses it too (strvals: index too large)
         if isinstance(step, int) and isinstance(node, yaml.SequenceNode):
             while len(node.value) <= step:
                 node.value.append(yaml.MappingNode(_MAP_TAG, [], value.start_mark, value.end_mark))
