@@ -283,7 +283,8 @@ def test_a_5000_digit_number_is_read_not_a_crash(tmp_path: Path, name: str, text
 
 
 def test_helm_1e999999_is_a_finding_not_a_crash(tmp_path: Path) -> None:
-    (tmp_path / "Chart.yaml").write_text("apiVersion: v2\nname: open-webui\nversion: 6.0.0\n")
+    (tmp_path / "Chart.yaml").write_text("apiVersion: v2\nname: open-webui\nversion: 6.0.0\n"
+                                         "sources:\n  - https://github.com/open-webui/helm-charts\n")
     (tmp_path / "values.yaml").write_text("extraEnvVars:\n  - name: JWT_EXPIRES_IN\n    value: 1e+999999\n")
     result = engine.check([str(tmp_path)])
     assert result.errors == []

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from validator import secrets
-from validator.harness.model import Environment, Key, Lifetime, TokensReport
+from validator.harness.model import Environment, Key, Lifetime, ReleaseCodeReport, TokensReport
 from validator.harness.tokens import Setup, SigningKey, Verifier, run
 from validator.openwebui import keys, versions
 from validator.settings.policy import Policy
@@ -22,6 +22,7 @@ from validator.sources.model import Deployment, Setting
 
 if TYPE_CHECKING:
     from validator import engine
+    from validator.harness.openwebui_code import ReleaseCode
 
 # Deployment kinds whose missing key falls back to `t0p-s3cr3t` before 0.9.6 (as OW201 says).
 _STARTED_SERVERS = ("compose-service", "k8s-workload", "helm-release")
@@ -136,16 +137,20 @@ def _key(deployment: Deployment, env: AuthEnvironment, policy: Policy) -> tuple[
                 f"{fallback!r} unless a start script generates one"))
 
 
-def evaluate(paths: list[str], policy: Policy, margin: int, *, assume_openwebui: bool = False) -> TokensReport:
-    """Find the Open WebUI environments as `check` does, and run the seven checks on each."""
+def evaluate(paths: list[str], policy: Policy, margin: int, *, assume_openwebui: bool = False,
+             code: ReleaseCode | None = None) -> TokensReport:
+    """Find the Open WebUI environments as `check` does, and run the seven checks on each; with a
+    release's own code, run every value through it too (validator.harness.crosscheck)."""
     from validator import engine
 
-    return prove(engine.check(paths, engine.Options(policy=policy, assume_openwebui=assume_openwebui)), policy, margin)
+    return prove(engine.check(paths, engine.Options(policy=policy, assume_openwebui=assume_openwebui)), policy, margin,
+                 code=code)
 
 
-def prove(result: engine.Result, policy: Policy, margin: int) -> TokensReport:
-    """The seven checks on each Open WebUI environment `check` found; a bug met in one of them is
-    added to `result.errors` (the command exits 3), and the others are still proved."""
+def prove(result: engine.Result, policy: Policy, margin: int, *, code: ReleaseCode | None = None) -> TokensReport:
+    """The seven checks on each Open WebUI environment `check` found (and the release's own code on
+    each value, given one); a bug met in one environment is added to `result.errors` (the command
+    exits 3), and the others are still proved."""
     from validator import engine
 
     environments = []
@@ -159,5 +164,14 @@ def prove(result: engine.Result, policy: Policy, margin: int) -> TokensReport:
         environments.append(Environment(
             name=deployment.name, kind=deployment.kind, source=str(deployment.location), lifetime=planned.lifetime,
             key=planned.key, checks=checks, passed=all(check.status != "fail" for check in checks)))
-    return TokensReport(margin_seconds=margin, files=result.files, environments=environments,
-                        passed=all(environment.passed for environment in environments))
+    compared = None
+    if code is not None:
+        from validator.harness import crosscheck
+
+        values = [(env.lifetime.jwt_expires_in, env.lifetime.source) for env in environments
+                  if env.lifetime.jwt_expires_in is not None]
+        compared = ReleaseCodeReport(origin=code.origin, version=code.version, algorithm=code.algorithm,
+                                     checks=crosscheck.run(code, values))
+    return TokensReport(margin_seconds=margin, files=result.files, environments=environments, openwebui_code=compared,
+                        passed=all(environment.passed for environment in environments)
+                        and (compared is None or all(check.status == "pass" for check in compared.checks)))

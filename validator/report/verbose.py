@@ -6,6 +6,7 @@ from typing import TextIO
 
 from validator import secrets
 from validator.engine import Result
+from validator.openwebui import release
 from validator.report.common import printable
 from validator.settings.policy import Policy
 
@@ -28,3 +29,6 @@ def write(result: Result, policy: Policy, stream: TextIO) -> None:
                          "rejected (sign-in fails)" if lifetime.outcome == "rejected" else meaning(lifetime))
         line = f"  {deployment.name}: key {key_text}; token lifetime {lifetime_text}"
         stream.write(printable(line + (f"; {deployment.replicas} replicas" if deployment.replicas else "")) + "\n")
+        if deployment.kind != "stored-config":
+            checked = release.describe(deployment.release, deployment.release_source, policy.version)
+            stream.write(printable(f"    release {checked}; Open WebUI because: {deployment.because or 'unknown'}") + "\n")
