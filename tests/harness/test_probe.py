@@ -202,7 +202,7 @@ def test_usage_errors(args: tuple[str, ...], env: dict[str, str], message: str) 
 def test_bad_url_is_a_usage_error() -> None:
     result = probe("ftp://example.com")
     assert (result.returncode, result.stderr) == (
-        2, "owui-validate: error: 'ftp://example.com' is not an http:// or https:// URL\n")
+        2, "owui-validate: error: the URL is not an http:// or https:// URL with a host\n")
 
 
 @pytest.mark.parametrize("args", [("--password", PASSWORD), (f"--password={PASSWORD}",)])

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from validator.findings import Finding, Severity
+from validator.redaction import quote
 from validator.openwebui import durations, versions
 from validator.openwebui.durations import Reading
 from validator.rules.base import Rule, Subject
@@ -340,7 +341,7 @@ def _unset(subject: Subject) -> Iterator[Finding]:
 def value_findings(subject: Subject, setting: Setting, reading: Reading) -> Iterator[Finding]:
     """OW101-OW107 for one value, named as written (`JWT_EXPIRES_IN`, or a stored setting's name)."""
     raw, policy, deployment = reading.raw, subject.policy, subject.deployment
-    written = f"{setting.name}={raw!r}"
+    written = f"{setting.name}={quote(raw)}"
 
     def report(rule: type[Rule], message: str, severity: Severity | None = None) -> Finding:
         return rule.finding(message, setting.location, severity=severity, setting=setting, deployment=deployment)
@@ -350,9 +351,8 @@ def value_findings(subject: Subject, setting: Setting, reading: Reading) -> Iter
                      f"every sign-up and sign-in fails with HTTP 500{_fix(raw)}")
         return
     if reading.meaningful_ignored:
-        ignored = ", ".join(repr(span.text) for span in reading.meaningful_ignored)
         yield report(PartlyIgnoredExpiry, f"{written} is read as {meaning(reading)}: Open WebUI "
-                     f"ignores {ignored}{_fix(raw) or '; write only number-unit pairs such as `4w`'}")
+                     f"ignores {durations.ignored_parts(reading)}{_fix(raw) or '; write only number-unit pairs such as `4w`'}")
         return
     if reading.outcome == "never":
         if not policy.allow_no_expiry:

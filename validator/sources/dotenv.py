@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from validator.findings import Finding, Severity
 from validator.location import Location
 from validator.sources.files import unreadable
-from validator.sources.interpolation import interpolate
+from validator.redaction import is_secret_name, looks_like_key, register
+from validator.secrets import describe
+from validator.sources.interpolation import interpolate, unresolved_reason
 from validator.sources.model import Setting
 
 _WS = r"[^\S\n]"
@@ -83,7 +85,8 @@ class DotenvFile:
             else:
                 result = interpolate(raw, find)
                 literal = not result.references
-                setting = Setting(entry.name, result.value, entry.location, literal, result.unresolved, self.path)
+                reason = unresolved_reason(raw, result, is_secret_name(entry.name))
+                setting = Setting(entry.name, result.value, entry.location, literal, reason, self.path)
             seen[entry.name] = setting.value
             settings[entry.name] = setting
         return settings
@@ -115,12 +118,16 @@ def _duplicates(entries: list[Entry]) -> list[Finding]:
         if len(defined) < 2:
             continue
         lines = [entry.key_location.line for entry in defined]
+        shown, variable = name, name
+        if looks_like_key(name):  # a key pasted alone on a line: described, and hidden from every output
+            register(name)
+            shown, variable = f"a variable name that looks like a pasted key ({describe(name)})", ""
         times = "twice" if len(lines) == 2 else f"{len(lines)} times"
         for index, entry in enumerate(defined[1:], start=1):
             others = lines[:index] + lines[index + 1 :]
             also = f"line {others[0]}" if len(others) == 1 else "lines " + ", ".join(map(str, others))
-            message = f"{name} is defined {times} in this file (also at {also}); the definition at line {lines[-1]} wins"
-            findings.append(Finding("OW002", Severity.WARNING, message, entry.key_location, variable=name))
+            message = f"{shown} is defined {times} in this file (also at {also}); the definition at line {lines[-1]} wins"
+            findings.append(Finding("OW002", Severity.WARNING, message, entry.key_location, variable=variable))
     findings.sort(key=lambda finding: finding.sort_key)
     return findings
 

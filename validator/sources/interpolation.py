@@ -20,6 +20,10 @@ _SPECIAL = re.compile(r"[${}]")
 # A `$` that starts a reference once `$$` pairs are taken as escapes.
 _REFERENCE = re.compile(r"(?<!\$)(?:\$\$)*\$[A-Za-z_{]")
 
+# The whole text is one reference (`$KEY`, `${KEY}`, `${KEY:-default}`): written on purpose.
+_ONE_REFERENCE = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*(?::?[-?+][^${}]*)?\})")
+DOLLAR_IN_SECRET = "its value contains `$`, which compose reads as interpolation; write `$$` for a literal `$`"
+
 # Parts are strings or nested part lists, flattened once at the end (keeps nesting linear).
 _Parts = list["str | _Parts"]
 
@@ -39,6 +43,15 @@ class Interpolated:
 def has_references(text: str) -> bool:
     """True when `text` holds a `$NAME` or `${` (a `$` not escaped as `$$`), i.e. needs a lookup."""
     return "$" in text and _REFERENCE.search(text) is not None
+
+
+def unresolved_reason(text: str, result: Interpolated, secret: bool) -> str:
+    """Why `text` has no value, as a message may say it. For a secret (a key with a `$` from a password
+    generator), the "variable name" after the `$` is part of the key: described, never quoted, unless
+    the whole text is one reference written on purpose."""
+    if not secret or not result.unresolved or _ONE_REFERENCE.fullmatch(text.strip()):
+        return result.unresolved
+    return DOLLAR_IN_SECRET
 
 
 class _Frame:
