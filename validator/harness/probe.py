@@ -231,6 +231,10 @@ class _Client:
         if len(data) > MAX_BODY:
             raise ProbeError(f"the answer of {self.base}{path} is larger than {MAX_BODY // 1024} KiB: is this "
                              "Open WebUI?")
+        # read(n) returns what came before the connection closed; `length` is what Content-Length still owes.
+        answer = response.fp if isinstance(response, urllib.error.HTTPError) else response
+        if getattr(answer, "length", None):
+            raise http.client.IncompleteRead(data)
         return data
 
     def _late(self) -> str:
@@ -254,7 +258,7 @@ class _Client:
         if isinstance(reason, ConnectionRefusedError):
             return f"cannot connect to {where}: connection refused (is Open WebUI listening there?)"
         if isinstance(reason, (TimeoutError, socket.timeout)):
-            return f"no answer from {where} within {self.timeout:g} s (--timeout)"
+            return self._late()
         if isinstance(reason, socket.gaierror):
             return f"cannot resolve the host of {where} ({reason.strerror})"
         return f"cannot reach {where}: {redaction.redact(secrets.scrub(str(reason), self.secret_values))}"
