@@ -158,7 +158,7 @@ def everywhere(tmp_path: Path) -> tuple[Path, dict[str, str]]:
                               ("sqlite", True), ("database_url", True), ("env_database_url", False),
                               ("probe_password", True), ("url_userinfo", False), ("dollar", False),
                               ("expiry_paste", False)]}
-    c["dollar"] = c["dollar"][:20] + "$" + c["dollar"][20:]
+    c["dollar"] = c["dollar"][:20] + "$Kx" + c["dollar"][20:]  # compose reads `$Kx...` as a variable
     stack = tmp_path / "stack"
     stack.mkdir()
     env_quoted = c["env_quoted"].replace("\\", "\\\\").replace('"', '\\"')
