@@ -117,7 +117,7 @@ def _check(paths: list[str], options: Options) -> Result:
 def _register_secrets(parsed: Iterable[ParsedFile]) -> None:
     """Tell the redaction boundary every secret read, in this process (a parallel run's child reads
     half the files): keys and passwords by variable name, and every value of a Kubernetes Secret."""
-    from validator.redaction import register, register_setting
+    from validator.redaction import register_key, register_setting
 
     for result in parsed:
         for deployment in result.deployments:
@@ -126,7 +126,7 @@ def _register_secrets(parsed: Iterable[ParsedFile]) -> None:
         for resource in result.resources:
             if getattr(resource, "kind", None) == "Secret":
                 for setting in resource.entries.values():  # type: ignore[union-attr]
-                    register(setting.value)
+                    register_key(setting.value)
 
 
 def _load(ws: Workspace, path: str, errors: list[InternalError]) -> ParsedFile:

@@ -54,16 +54,21 @@ def register_setting(name: str, value: str | None) -> None:
     if not value:
         return
     if is_secret_name(name):
-        from validator.openwebui.keys import is_known_default
-
-        # Published default keys are public, and findings name them so the user can recognise them.
-        if not is_known_default(value):
-            register(value)
+        register_key(value)
     if "@" in value and "://" in value:
         register_url(value)
     if "=" in value:
         for assigned in _SECRET_ASSIGNMENT.finditer(value):  # `4w WEBUI_SECRET_KEY=...` pasted on one line
             register(value[assigned.end():].strip().partition(" ")[0])
+
+
+def register_key(value: str | None) -> None:
+    """A key or password: registered unless it is a published default key, which is public, and which
+    findings name so that the user recognises it."""
+    from validator.openwebui.keys import is_known_default
+
+    if value and len(value) >= MIN_LENGTH and not is_known_default(value):
+        register(value)
 
 
 def register_url(url: str) -> None:

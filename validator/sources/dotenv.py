@@ -85,7 +85,7 @@ class DotenvFile:
             else:
                 result = interpolate(raw, find)
                 literal = not result.references
-                reason = unresolved_reason(raw, result, is_secret_name(entry.name))
+                reason = result.unresolved and unresolved_reason(raw, result, is_secret_name(entry.name))
                 setting = Setting(entry.name, result.value, entry.location, literal, reason, self.path)
             seen[entry.name] = setting.value
             settings[entry.name] = setting
