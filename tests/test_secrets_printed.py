@@ -155,3 +155,15 @@ def test_unencoded_at_in_the_password_reaches_the_right_host(owui_process) -> No
     pytest.importorskip("psycopg")
     ran = owui_process("check", "--database-url", "postgresql://webui:Hunter2@Secret@127.0.0.1:1/webui")
     assert 'connection to server at "127.0.0.1", port 1 failed' in ran.out
+
+
+def test_kubernetes_reference_inside_a_key_is_described_not_quoted(owui_process, tmp_path: Path) -> None:
+    """Item 1, Kubernetes' `$(VAR)`: a key holding `$(` beside an envFrom the files do not show."""
+    (tmp_path / "deployment.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: webui}\nspec:\n  selector: {}\n  template:\n"
+        "    spec:\n      containers:\n        - name: webui\n          image: ghcr.io/open-webui/open-webui:main\n"
+        "          envFrom:\n            - secretRef: {name: elsewhere}\n          env:\n"
+        f"            - name: WEBUI_SECRET_KEY\n              value: \"Zq8Wt3v$({TAIL})x\"\n")
+    ran = owui_process("check", "--fail-on", "info", "--format", "json")
+    assert "Kubernetes reads as a variable reference" in ran.out
+    assert_absent([ran.out, ran.err], TAIL)

@@ -62,10 +62,14 @@ class _Parser(argparse.ArgumentParser):
     password or a database URL (`--pasword=X`, a stray extra value, an option before the command).
     Unknown flags are named (never their values) with the closest known flag."""
 
+    # The arguments being parsed, and the words that may be shown (commands, choices): set by the
+    # top-level parse_args for the error() of any parser below it.
     argv: list[str] = []
+    shown: set[str] = set()
 
     def parse_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def,override]
         _Parser.argv = list(sys.argv[1:] if args is None else args)
+        _Parser.shown = _choices(self)
         parsed, extras = self.parse_known_args(_Parser.argv, namespace)
         if extras:
             self.error(self._unrecognized(extras, getattr(parsed, "command", None)))
@@ -93,7 +97,7 @@ class _Parser(argparse.ArgumentParser):
         if message.startswith("argument COMMAND") and _Parser.argv[:1] and _Parser.argv[0].startswith("-"):
             message += "; options go after the command (owui-validate check --help)"
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {_scrub_arguments(message, self)}\n")
+        self.exit(2, f"{self.prog}: error: {_scrub_arguments(message)}\n")
 
 
 def _option_strings(parser: argparse.ArgumentParser, command: str | None) -> list[str]:
@@ -106,13 +110,23 @@ def _option_strings(parser: argparse.ArgumentParser, command: str | None) -> lis
     return sorted({flag for each in parsers for flag in each._option_string_actions if flag.startswith("--")})
 
 
-def _scrub_arguments(message: str, parser: argparse.ArgumentParser) -> str:
+def _choices(parser: argparse.ArgumentParser) -> set[str]:
+    """Every command name and every `choices` value, in this parser and the commands under it."""
+    found: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, command in action.choices.items():
+                found |= {name, *_choices(command)}
+        elif action.choices:
+            found |= {str(choice) for choice in action.choices}
+    return found
+
+
+def _scrub_arguments(message: str) -> str:
     """The last net: any argument that is not a flag, a command or a choice is cut from the message."""
-    allowed = {"check", "tokens", "probe", "rule", "text", "json", "sarif", "github", "junit", "error", "warning",
-               "info"}
     for argument in sorted(_Parser.argv, key=len, reverse=True):
         for part in {argument, argument.partition("=")[2] if argument.startswith("-") else ""}:
-            if len(part) < 2 or part in allowed or _FLAG.fullmatch(part):
+            if len(part) < 2 or part in _Parser.shown or _FLAG.fullmatch(part):
                 continue
             message = message.replace(repr(part), "<value>").replace(part, "<value>")
     return message
