@@ -54,7 +54,8 @@ def _tolerance(text: str) -> float:
 
 # What argparse quotes of a value in its messages: `invalid choice: 'x'`, `invalid float value: 'x'`.
 _QUOTED_VALUE = re.compile(r"(invalid [\w ]*?(?:value|choice)): .*?(?= \(choose from |$)", re.S)
-_FLAG = re.compile(r"--?[A-Za-z][A-Za-z0-9-]*")
+# What may be named as a flag: a long option's shape (a value such as `-Xk9q` is never shown).
+_FLAG = re.compile(r"--[a-z][a-z0-9-]*|-[a-zA-Z]")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -82,7 +83,7 @@ class _Parser(argparse.ArgumentParser):
         named, values = [], 0
         for extra in extras:
             flag = extra.partition("=")[0]
-            if not (extra.startswith("-") and _FLAG.fullmatch(flag)):
+            if not _FLAG.fullmatch(flag):
                 values += 1
                 continue
             close = get_close_matches(flag, known, n=1, cutoff=0.6)
