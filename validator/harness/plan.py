@@ -8,7 +8,9 @@ values: the report describes them by length and fingerprint.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from validator import secrets
 from validator.harness.model import Environment, Key, Lifetime, TokensReport
@@ -18,6 +20,9 @@ from validator.settings.policy import Policy
 from validator.rules.expiry import meaning
 from validator.schema import AuthEnvironment
 from validator.sources.model import Deployment, Setting
+
+if TYPE_CHECKING:
+    from validator.engine import Options
 
 # Deployment kinds whose missing key falls back to `t0p-s3cr3t` before 0.9.6 (as OW201 says).
 _STARTED_SERVERS = ("compose-service", "k8s-workload", "helm-release")
@@ -132,17 +137,24 @@ def _key(deployment: Deployment, env: AuthEnvironment, policy: Policy) -> tuple[
                 f"{fallback!r} unless a start script generates one"))
 
 
-def evaluate(paths: list[str], policy: Policy, margin: int, *, assume_openwebui: bool = False) -> TokensReport:
-    """Find the Open WebUI environments as `check` does, and run the seven checks on each."""
+def evaluate(paths: list[str], policy: Policy, margin: int, *, assume_openwebui: bool = False,
+             options: Options | None = None, enabled: Callable[[str], bool] = lambda code: True) -> TokensReport:
+    """Find the Open WebUI environments as `check` does (with its `options`, when given), and run the
+    seven checks on each; a failed check whose rule the configuration does not select fails nothing."""
+    from dataclasses import replace
+
     from validator import engine
 
-    result = engine.check(paths, engine.Options(policy=policy, assume_openwebui=assume_openwebui))
+    options = replace(options, policy=policy) if options else engine.Options(policy, assume_openwebui)
+    result = engine.check(paths, options)
     environments = []
     for deployment in result.deployments:
         planned = plan(deployment, policy, margin)
         checks = run(planned.setup)
+        passed = all(check.status != "fail" or (check.rule is not None and not enabled(check.rule))
+                     for check in checks)
         environments.append(Environment(
             name=deployment.name, kind=deployment.kind, source=str(deployment.location), lifetime=planned.lifetime,
-            key=planned.key, checks=checks, passed=all(check.status != "fail" for check in checks)))
+            key=planned.key, checks=checks, passed=passed))
     return TokensReport(margin_seconds=margin, files=result.files, environments=environments,
                         passed=all(environment.passed for environment in environments))
