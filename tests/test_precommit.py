@@ -33,8 +33,8 @@ def hook() -> dict:
 
 def test_manifest_runs_the_check_command_serially() -> None:
     manifest = hook()
-    assert (manifest["id"], manifest["entry"], manifest["language"]) == ("owui-validate", "owui-validate check",
-                                                                        "python")
+    assert (manifest["id"], manifest["entry"], manifest["language"]) == (
+        "owui-validate", "owui-validate check --repository-context", "python")
     assert manifest["require_serial"] is True
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from validator.errors import UsageError
 
 if TYPE_CHECKING:
+    from validator import engine
     from validator.findings import Finding
     from validator.settings.project import Project
     from validator.report import Run
@@ -50,9 +51,10 @@ def run(args: argparse.Namespace) -> int:
             findings = _new_findings(findings, settings, args.baseline)
             _say_hidden(before - len(findings), args.baseline)
         if args.fix or args.diff:
-            from validator.fixes import apply
-
-            apply.run(findings, result, unsafe=args.unsafe_fixes, write=not args.diff, refuse=args.output)
+            fixed = _fix(args, findings, result, texts)
+            if args.diff:
+                return EXIT_FINDINGS if fixed and not args.exit_zero else EXIT_OK
+            findings = [finding for finding in findings if id(finding) not in fixed]
         run = report.Run(findings, result.files, str(settings.root), settings.fail_on, args.quiet, settings.severities,
                          explain=args.explain or args.verbose, colour=_colour(args.color),
                          statistics=args.statistics)
@@ -75,6 +77,19 @@ def run(args: argparse.Namespace) -> int:
     if args.exit_zero:
         return EXIT_OK
     return EXIT_FINDINGS if any(finding.severity >= settings.fail_on for finding in findings) else EXIT_OK
+
+
+def _fix(args: argparse.Namespace, findings: list[Finding], result: engine.Result, texts: dict[str, str]) -> set[int]:
+    """`--fix` / `--diff`: the ids of the findings fixed (or that would be)."""
+    from validator.fixes import apply
+
+    read = [*result.files, *(result.workspace.texts() if result.workspace is not None else ())]
+    fixed = apply.run(findings, read, unsafe=args.unsafe_fixes, write=not args.diff, refuse=args.output,
+                      given=texts)
+    if args.fix and not args.diff:
+        plural = "s" if len(fixed) != 1 else ""
+        print(f"owui-validate: fixed {len(fixed)} value{plural}", file=sys.stderr)
+    return fixed
 
 
 def _stdin(args: argparse.Namespace) -> dict[str, str]:
