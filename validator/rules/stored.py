@@ -95,11 +95,11 @@ def _overrides(subjects: Iterable[Subject]) -> Iterator[Finding]:
             continue
         where = effective.stored_in.location.path if effective.stored_in is not None else stored.location.path
         yield StoredSettingOverrides.finding(
-            f"stored setting {_shown(stored)} overrides JWT_EXPIRES_IN={environment.value!r}: Open WebUI uses "
-            f"{_lifetime(ours)}, not {_lifetime(theirs)}", environment.location, setting=environment,
-            deployment=deployment, explanation=f"The setting is stored in {where}. Change it in Admin Panel > "
-            "Settings > General > JWT Expiration, or set ENABLE_PERSISTENT_CONFIG=False to make this value "
-            "authoritative.")
+            f"stored setting {_shown(stored)} in {where} overrides JWT_EXPIRES_IN={environment.value!r}: Open WebUI "
+            f"uses {_lifetime(ours)}, not {_lifetime(theirs)}", environment.location, setting=environment,
+            deployment=deployment, explanation="Open WebUI uses the stored lifetime, not the one written here. Change "
+            "it in Admin Panel > Settings > General > JWT Expiration, or set ENABLE_PERSISTENT_CONFIG=False to make "
+            "this value authoritative.")
 
 
 def _reading(setting: Setting) -> Reading | None:
