@@ -106,7 +106,9 @@ def _key(deployment: Deployment, env: AuthEnvironment, policy: Policy) -> tuple[
         public = keys.matching_default(setting.value, policy.known_default_keys)
         note = f"{setting.name} at {setting.location}"
         if public is not None:
-            note += f": the publicly known key {public!r}"
+            # Published defaults may be named; a team's own list of burned keys may not.
+            note += (f": the publicly known key {public!r}" if public in keys.known_default_keys()
+                     else ": a key listed in known-default-keys")
         return (SigningKey(setting.value, public=public),
                 Key(origin="configured", variable=variable, description=secrets.describe(setting.value), note=note))
     if effective.state == "unresolved":
