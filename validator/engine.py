@@ -73,7 +73,8 @@ def _check(paths: list[str], options: Options) -> Result:
     if options.respect_gitignore:
         from validator.sources.visibility import Hidden
 
-        hidden = Hidden(requested)
+        # Context files are tracked (validator.sources.repository): git ignores none of them.
+        hidden = Hidden([*requested, *options.context])
     ws = Workspace(options.max_bytes, hidden)
     for path, text in options.texts.items():
         ws.give(path, text)
