@@ -233,7 +233,10 @@ class SeedsStoredSetting(Rule):
     """JWT_EXPIRES_IN only seeds the stored setting on the first start.
 
     ## What it does
-    Reports JWT_EXPIRES_IN in deployments where persistent config is on (the default).
+    Reports JWT_EXPIRES_IN in deployments where persistent config is on (the default). Since that
+    is nearly every deployment, it is reported once per run by default: one note at the first
+    value, naming every deployment it concerns. `--select OW108`, or OW108 in the configuration's
+    `select` or `severity`, reports it at each value.
 
     ## Why is this bad?
     On first start Open WebUI copies the value into its database (`auth.jwt_expiry`); from then
