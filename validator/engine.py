@@ -58,6 +58,9 @@ class Result:
     # The files as read, for passes after the rules (suppression comments): nothing is read twice.
     workspace: Workspace | None = None
     errors: list[InternalError] = field(default_factory=list)
+    # Findings in files read only as context (`--repository-context`): never reported, but a note
+    # reported once per run (validator.verdict.informational) counts them, as a whole-repository run would.
+    outside: list[Finding] = field(default_factory=list)
 
 
 def check(paths: list[str], options: Options | None = None) -> Result:
@@ -126,8 +129,10 @@ def _check(paths: list[str], options: Options) -> Result:
     # A deployment read only as context (a compose file beside a requested .env that does not use it)
     # is not one the user asked about.
     theirs = [d for d in ours if d.location.path in asked or not asked.isdisjoint(d.uses)]
-    return Result(_collate(f for f in findings if f.location.path in scope), requested, theirs, ws,
-                  [error for error in errors if error.path in scope])
+    collated = _collate(findings)
+    return Result([f for f in collated if f.location.path in scope], requested, theirs, ws,
+                  [error for error in errors if error.path in scope],
+                  [f for f in collated if f.location.path not in scope] if options.context else [])
 
 
 def _load(ws: Workspace, path: str, errors: list[InternalError]) -> ParsedFile:

@@ -37,3 +37,14 @@ def test_naming_ow108_in_select_or_severity_reports_each_value() -> None:
     assert quiet(notes, Selection(select=("OW", "OW108"))) == notes
     assert quiet(notes, Selection(severity={"OW108": Severity.WARNING})) == notes
     assert len(quiet(notes, Selection(select=("OW1",)))) == 1
+
+
+def test_notes_in_context_files_are_counted_and_the_first_one_decides_where_it_goes() -> None:
+    """A split pre-commit run: each batch reads the rest as context; only the batch holding the first
+    OW108 reports the note, with the count a whole-repository run gives."""
+    notes = [note(f"{name}.env", f"env file {name}.env") for name in "abcd"]
+    first_batch = quiet(notes[:2], Selection(), outside=notes[2:])
+    second_batch = quiet(notes[2:], Selection(), outside=notes[:2])
+    whole = quiet(notes, Selection())
+    assert first_batch == whole and second_batch == []
+    assert "(here and 3 more;" in whole[0].message

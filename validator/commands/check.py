@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         for target in (args.output, args.write_baseline):
             _refuse_checked(target, result.files)
         selection = settings.selection()
-        findings = informational.quiet(triage.findings(result, selection), selection)
+        findings = informational.quiet(triage.findings(result, selection), selection, result.outside)
         if args.write_baseline:
             _write_baseline(findings, settings, args.write_baseline)
             return EXIT_OK
