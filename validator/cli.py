@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     tokens.add_argument("--assume-openwebui", action="store_true", help="treat every environment as Open WebUI's")
     tokens.add_argument("--allow-no-expiry", action="store_true", default=None,
                         help="accept tokens that never expire")
+    tokens.add_argument("--openwebui", metavar="PATH", help="also run each value through this release's own "
+                        "parse_duration and create_token (a wheel or an installed open_webui directory; read, "
+                        "never imported)")
     _add_configuration(tokens, "--config", "--config-file")
 
     probe = commands.add_parser("probe", help="sign in to a running Open WebUI and check the token it issues",

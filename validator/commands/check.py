@@ -14,8 +14,9 @@ from validator.errors import UsageError
 if TYPE_CHECKING:
     from validator import engine
     from validator.findings import Finding
+    from validator.settings.policy import Policy
     from validator.settings.project import Project
-    from validator.report import Run
+    from validator.report import Checked, Run
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 STDIN_NAME = "<stdin>"
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
                 return EXIT_FINDINGS if fixed and not args.exit_zero else EXIT_OK
             findings = [finding for finding in findings if id(finding) not in fixed]
         run = report.Run(findings, result.files, str(settings.root), settings.fail_on, args.quiet, settings.severities,
-                         explain=args.explain or args.verbose, colour=_colour(args.color),
+                         _checked(result, options.policy), explain=args.explain or args.verbose, colour=_colour(args.color),
                          statistics=args.statistics)
         chosen = report.choose(args.format, os.environ)
         _output(chosen, run, args.output)
@@ -124,6 +125,19 @@ def _colour(choice: str) -> bool | None:
 def _say_hidden(count: int, source: str) -> None:
     plural = "s" if count != 1 else ""
     print(f"owui-validate: the baseline {source} hid {count} finding{plural} recorded there", file=sys.stderr)
+
+
+def _checked(result: engine.Result, policy: Policy) -> list[Checked]:
+    """Which release each deployment was checked against, and where that came from."""
+    from validator.openwebui.versions import format_version
+    from validator.report import Checked
+
+    return [Checked(
+        deployment.name,
+        format_version(deployment.release or policy.version),
+        deployment.release_source if deployment.release else f"--target-version; {deployment.release_source}",
+        deployment.because,
+    ) for deployment in result.deployments if deployment.kind != "stored-config"]
 
 
 def _database_urls(urls: list[str]) -> tuple[str, ...]:

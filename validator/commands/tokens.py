@@ -44,7 +44,18 @@ def run(args: argparse.Namespace) -> int:
     policy = settings.config.policy
     if args.allow_no_expiry:
         policy = replace(policy, allow_no_expiry=True)
-    report = evaluate(settings.files(args.paths or ["."]), policy, seconds,
+    code = None
+    if args.openwebui is not None:
+        import os
+
+        from validator.harness.openwebui_code import CodeError, load
+
+        try:
+            code = load(args.openwebui, os.urandom(32).hex())
+        except CodeError as exc:
+            print(f"owui-validate: error: --openwebui {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    report = evaluate(settings.files(args.paths or ["."]), policy, seconds, code=code,
                       options=settings.options(args.assume_openwebui), enabled=settings.selection().enabled)
     if args.format == "json":
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")

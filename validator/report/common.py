@@ -26,6 +26,17 @@ SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.IN
 GITHUB_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """One Open WebUI deployment as checked: the release the rules used and why it is Open WebUI."""
+
+    name: str
+    release: str
+    # Where the release came from (`image tag ...`), or "--target-version; <why the image does not say>".
+    release_source: str
+    because: str
+
+
 @dataclass(frozen=True)
 class Run:
     """One check, as reporters see it."""
@@ -39,6 +50,8 @@ class Run:
     quiet: bool = False
     # Severities the configuration gives rules, for formats that describe rules (SARIF).
     rule_severity: Mapping[str, Severity] = field(default_factory=dict)
+    # The Open WebUI deployments checked (JSON `deployments`, SARIF run properties).
+    deployments: Sequence[Checked] = ()
     # Text output: each finding's explanation under it (--explain, --verbose).
     explain: bool = False
     # Text output: True/False forced (--color, FORCE_COLOR), None to ask the stream.

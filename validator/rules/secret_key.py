@@ -138,7 +138,7 @@ class NoKey(Rule):
     ## What it does
     Reports services and workloads that set no WEBUI_SECRET_KEY (or set it empty in the
     official image). It is an error when the service runs more than one replica: compose
-    `deploy.replicas` or `scale`, Kubernetes `spec.replicas` or a HorizontalPodAutoscaler's
+    `deploy.replicas` or `scale`, `deploy.mode: global` (one container per node), Kubernetes `spec.replicas` or a HorizontalPodAutoscaler's
     `maxReplicas`, Helm `replicaCount` or `autoscaling.maxReplicas`. A key referenced from a
     Secret that is not among the files checked is OW209 instead.
 
@@ -346,9 +346,11 @@ def _missing(subject: Subject, empty: Setting | None) -> Iterator[Finding]:
         return
     replicas = deployment.replicas or 1
     if env.official_image:
-        message = "no WEBUI_SECRET_KEY" + (" (it is empty)" if empty else "") + ": a recreate signs everyone out"
-        explanation = (f"{deployment.name}: the official image's start.sh generates a new key in each container, so "
-                       "every recreate signs everyone out and loses OAuth sessions and MFA secrets.")
+        # An empty value is one finding at that value, naming every service that shares it.
+        message = ("WEBUI_SECRET_KEY is empty" if empty else "no WEBUI_SECRET_KEY") + ": a recreate signs everyone out"
+        explanation = ("" if empty else f"{deployment.name}: ") + ("the official image's start.sh generates a new key "
+                       "in each container, so every recreate signs everyone out and loses OAuth sessions and MFA "
+                       "secrets.")
     else:
         message = "no WEBUI_SECRET_KEY: each new container gets a new key, or Open WebUI 0.9.6+ refuses to start"
         explanation = (f"{deployment.name}: Open WebUI 0.9.6+ refuses to start unless its start script generates "
@@ -356,6 +358,11 @@ def _missing(subject: Subject, empty: Setting | None) -> Iterator[Finding]:
     if replicas > 1:
         message += f" ({replicas} replicas, {replicas} keys)"
         explanation += f" With {replicas} replicas each has its own key, so users are signed out at random."
+    elif deployment.per_node:
+        message += " (deploy.mode: global, a key per node)"
+        explanation += (" With deploy.mode: global each node runs a container with its own key, so users are "
+                        "signed out at random.")
+    many = replicas > 1 or deployment.per_node
     yield NoKey.finding(message + "; set it from a secret", subject.at(empty),
-                        severity=Severity.ERROR if replicas > 1 else Severity.WARNING,
+                        severity=Severity.ERROR if many else Severity.WARNING,
                         setting=empty, deployment=deployment, explanation=explanation)
