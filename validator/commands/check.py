@@ -40,8 +40,9 @@ def run(args: argparse.Namespace) -> int:
         if args.repository_context:
             options = replace(options, context=tuple(settings.files([*_tracked()], False)))
         result = engine.check(files, options)
+        read = [*result.files, *[str(path) for path in (settings.source, args.baseline) if path]]
         for target in (args.output, args.write_baseline):
-            _refuse_checked(target, result.files)
+            _refuse_read(target, result, read)
         selection = settings.selection()
         findings = informational.quiet(triage.findings(result, selection), selection, result.outside)
         if args.write_baseline:
@@ -57,8 +58,9 @@ def run(args: argparse.Namespace) -> int:
                 return EXIT_FINDINGS if fixed and not args.exit_zero else EXIT_OK
             findings = [finding for finding in findings if id(finding) not in fixed]
         run = report.Run(findings, result.files, str(settings.root), settings.fail_on, args.quiet, settings.severities,
-                         _checked(result, options.policy), explain=args.explain or args.verbose, colour=_colour(args.color),
-                         statistics=args.statistics)
+                         _checked(result, options.policy),
+                         unchecked=tuple(dict.fromkeys(error.path for error in result.errors)),
+                         explain=args.explain or args.verbose, colour=_colour(args.color), statistics=args.statistics)
         chosen = report.choose(args.format, os.environ)
         _output(chosen, run, args.output)
         if args.statistics and chosen != "text":
@@ -154,18 +156,23 @@ def report_internal_errors(errors: list, *, debug: bool) -> None:  # type: ignor
     """One line per file; the exception's message is never printed, since it may quote a value."""
     import traceback
 
+    from validator.report.common import printable
+
     for error in errors:
-        print(f"owui-validate: internal error while checking {error.path} ({type(error.error).__name__}): "
+        print(f"owui-validate: internal error while checking {printable(error.path)} ({type(error.error).__name__}): "
               f"please report it at {ISSUES_URL}" + ("" if debug else " with the output of --debug"),
               file=sys.stderr)
         if debug:
             print("".join(traceback.format_tb(error.error.__traceback__)), end="", file=sys.stderr)
 
 
-def _refuse_checked(target: str | None, files: list[str]) -> None:
-    """Never write to a checked file: a typo in `--output` must not destroy a deployment file."""
-    if target and os.path.abspath(target) in {os.path.abspath(path) for path in files}:
-        raise UsageError(f"{target} is one of the files checked: refusing to overwrite it")
+def _refuse_read(target: str | None, result: engine.Result, named: list[str]) -> None:
+    """Never write to a file this run read: a typo in `--output` must not destroy a deployment file,
+    nor an `env_file` target, a compose file read beside a `.env`, or one reached through a link."""
+    from validator.fileio import same_as_any
+
+    if target and (same_as_any(target, named) or (result.workspace is not None and result.workspace.was_read(target))):
+        raise UsageError(f"{target} is one of the files read in this run: refusing to overwrite it")
 
 
 def _write_baseline(findings: list[Finding], settings: Project, target: str) -> None:

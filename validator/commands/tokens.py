@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def margin(text: str) -> int:
@@ -29,8 +29,9 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
     from pathlib import Path
 
+    from validator import engine
     from validator.errors import UsageError
-    from validator.harness.plan import evaluate
+    from validator.harness.plan import prove
     from validator.report import tokens as text
     from validator.settings import project
 
@@ -55,10 +56,16 @@ def run(args: argparse.Namespace) -> int:
         except CodeError as exc:
             print(f"owui-validate: error: --openwebui {exc}", file=sys.stderr)
             return EXIT_USAGE
-    report = evaluate(settings.files(args.paths or ["."]), policy, seconds, code=code,
-                      options=settings.options(args.assume_openwebui), enabled=settings.selection().enabled)
+    options = replace(settings.options(args.assume_openwebui), policy=policy)
+    result = engine.check(settings.files(args.paths or ["."]), options)
+    report = prove(result, policy, seconds, code=code, enabled=settings.selection().enabled)
     if args.format == "json":
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
         text.write(report, sys.stdout)
+    if result.errors:
+        from validator.commands.check import report_internal_errors
+
+        report_internal_errors(result.errors, debug=False)
+        return EXIT_INTERNAL
     return EXIT_OK if report.passed else EXIT_FAILED

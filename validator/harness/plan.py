@@ -22,7 +22,7 @@ from validator.schema import AuthEnvironment
 from validator.sources.model import Deployment, Setting
 
 if TYPE_CHECKING:
-    from validator.engine import Options
+    from validator import engine
     from validator.harness.openwebui_code import ReleaseCode
 
 # Deployment kinds whose missing key falls back to `t0p-s3cr3t` before 0.9.6 (as OW201 says).
@@ -151,11 +151,25 @@ def evaluate(paths: list[str], policy: Policy, margin: int, *, assume_openwebui:
     from validator import engine
 
     options = replace(options, policy=policy) if options else engine.Options(policy, assume_openwebui)
-    result = engine.check(paths, options)
+    return prove(engine.check(paths, options), policy, margin, code=code, enabled=enabled)
+
+
+def prove(result: engine.Result, policy: Policy, margin: int, *, code: ReleaseCode | None = None,
+          enabled: Callable[[str], bool] = lambda _: True) -> TokensReport:
+    """The seven checks on each Open WebUI environment `check` found (and the release's own code on
+    each value, given one); a failed check whose rule the configuration does not select fails
+    nothing, as in `check`. A bug met in one environment is added to `result.errors` (the command
+    exits 3), and the others are still proved."""
+    from validator import engine
+
     environments = []
     for deployment in result.deployments:
-        planned = plan(deployment, policy, margin)
-        checks = run(planned.setup)
+        try:
+            planned = plan(deployment, policy, margin)
+            checks = run(planned.setup)
+        except Exception as exc:  # noqa: BLE001 - reported as an internal error, never dropped
+            result.errors.append(engine.InternalError(deployment.location.path, exc))
+            continue
         passed = all(check.status != "fail" or (check.rule is not None and not enabled(check.rule))
                      for check in checks)
         environments.append(Environment(

@@ -3,23 +3,18 @@ ruff writes it, and one passing test case per clean file.
 
 GitLab and Jenkins show one `<failure>` per test case, so several in one case hid all but the first.
 Findings below `fail-on` are test cases that pass, with the finding in their system-out.
+Every text and attribute goes through printable(): XML 1.0 cannot hold most control characters
+even escaped, and a path with a newline must not read as two lines.
 """
 
 from __future__ import annotations
 
-import re
 from typing import TextIO
 
 from validator.findings import Finding
-from validator.report.common import TOOL, Run
+from validator.report.common import TOOL, Run, printable
 
-# Characters XML 1.0 cannot hold at all, even escaped.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 CLEAN = "no problems"
-
-
-def _clean(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
 
 
 def _line(run: Run, finding: Finding) -> str:
@@ -40,7 +35,7 @@ def document(run: Run) -> str:
     suites = ET.Element("testsuites", {"name": TOOL, **counts})
     suite = ET.SubElement(suites, "testsuite", {"name": TOOL, **counts})
     for path, found in by_file.items():
-        name = run.path(path)
+        name = printable(run.path(path))
         if not found:
             ET.SubElement(suite, "testcase", name=CLEAN, classname=name, file=name)
         for finding in found:
@@ -48,10 +43,10 @@ def document(run: Run) -> str:
             case = ET.SubElement(suite, "testcase", name=f"{finding.code} at {name}:{where.line}:{where.column}",
                                  classname=name, file=name, line=str(where.line))
             if finding.severity >= run.fail_on:
-                failure = ET.SubElement(case, "failure", type=finding.code, message=_clean(finding.message))
-                failure.text = _clean(_line(run, finding))
+                failure = ET.SubElement(case, "failure", type=finding.code, message=printable(finding.message))
+                failure.text = printable(_line(run, finding))
             else:
-                ET.SubElement(case, "system-out").text = _clean(_line(run, finding))
+                ET.SubElement(case, "system-out").text = printable(_line(run, finding))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode")
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from validator.findings import Finding, Severity
-from validator.report.common import Run
+from validator.report.common import Run, printable
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD, _RESET = "\033[1m", "\033[0m"
@@ -22,14 +22,18 @@ def use_colour(stream: TextIO, forced: bool | None = None) -> bool:
 
 
 def line(finding: Finding, colour: bool = False) -> str:
-    where = str(finding.location)
+    where, message = printable(str(finding.location)), printable(finding.message)
     if not colour:
-        return f"{where}: {finding.code} {finding.severity} {finding.message}"
+        return f"{where}: {finding.code} {finding.severity} {message}"
     tint = _COLOURS[finding.severity]
-    return f"{_BOLD}{where}{_RESET}: {tint}{finding.code} {finding.severity}{_RESET} {finding.message}"
+    return f"{_BOLD}{where}{_RESET}: {tint}{finding.code} {finding.severity}{_RESET} {message}"
 
 
-def summary(findings: Sequence[Finding], files: int) -> str:
+def summary(findings: Sequence[Finding], files: int, unchecked: int = 0) -> str:
+    if unchecked:
+        found = f"{len(findings)} problem{'s' if len(findings) != 1 else ''}" if findings else "no finding"
+        return (f"Internal error: {unchecked} of {files} file{'s' if files != 1 else ''} not checked (see stderr); "
+                f"{found} in the others.")
     if not findings:
         return f"No problems in {files} file{'s' if files != 1 else ''}."
     counts = {severity: sum(1 for f in findings if f.severity == severity) for severity in Severity}
@@ -52,18 +56,18 @@ def statistics(findings: Sequence[Finding]) -> list[str]:
 
 
 def write(findings: Sequence[Finding], files: int, stream: TextIO, *, quiet: bool = False, explain: bool = False,
-          colour: bool | None = None, counts: bool = False) -> None:
+          colour: bool | None = None, counts: bool = False, unchecked: int = 0) -> None:
     tinted = use_colour(stream, colour)
     for finding in findings:
         stream.write(line(finding, tinted) + "\n")
         if explain and finding.explanation:
-            stream.write(f"    {finding.explanation}\n")
+            stream.write(f"    {printable(finding.explanation)}\n")
     if counts:
         stream.writelines(row + "\n" for row in statistics(findings))
     if not quiet:
-        stream.write(summary(findings, files) + "\n")
+        stream.write(summary(findings, files, unchecked) + "\n")
 
 
 def render(run: Run, stream: TextIO) -> None:
     write(run.findings, len(run.files), stream, quiet=run.quiet, explain=run.explain, colour=run.colour,
-          counts=run.statistics)
+          counts=run.statistics, unchecked=len(run.unchecked))
