@@ -34,7 +34,7 @@ def test_env_file_used_by_compose_is_not_a_deployment_of_its_own(tmp_path: Path,
     ow102 = [f for f in result.findings if f.code == "OW102"]
     assert len(ow102) == 1
     assert ow102[0].location.path == f"{tmp_path}/webui.env" and ow102[0].location.line == 2
-    assert f"[used by service 'webui' in {tmp_path}/compose.yaml]" in ow102[0].message
+    assert f"Used by service 'webui' in {tmp_path}/compose.yaml." in ow102[0].full_message
 
 
 def test_value_shared_by_two_services_is_reported_once_naming_both(tmp_path: Path, write) -> None:
@@ -47,7 +47,7 @@ def test_value_shared_by_two_services_is_reported_once_naming_both(tmp_path: Pat
     result = engine.check([str(tmp_path / "compose.yaml")])
     ow101 = [f for f in result.findings if f.code == "OW101"]
     assert len(ow101) == 1
-    assert "service 'a'" in ow101[0].message and "service 'b'" in ow101[0].message
+    assert "service 'a'" in ow101[0].full_message and "service 'b'" in ow101[0].full_message
     assert "OW208" not in [f.code for f in result.findings]
 
 

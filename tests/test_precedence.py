@@ -16,8 +16,7 @@ from validator.sources.model import Deployment
 
 KEY = "WEBUI_SECRET_KEY=241fd9abfb44950ce3d8f1679ed64f3cce3be447e148f015fc70444178d4dc36\n"
 OW110 = ("OW110 warning stored setting config[auth.jwt_expiry]='1mo' in {db} overrides JWT_EXPIRES_IN='4w': Open "
-         "WebUI uses the stored lifetime, 1 minute, not 4 weeks as written here; change it in Admin Panel > Settings "
-         "> General > JWT Expiration, or set ENABLE_PERSISTENT_CONFIG=False to make this value authoritative")
+         "WebUI uses 1 minute, not 4 weeks")
 
 
 def database(path: Path, value: str = "1mo") -> Path:
@@ -118,7 +117,7 @@ def test_database_wins_over_an_export(tmp_path: Path) -> None:
     database(tmp_path / "data" / "webui.db")
     result = engine.check([str(tmp_path)])
     (finding,) = [f for f in result.findings if f.code == "OW110"]
-    assert "config[auth.jwt_expiry]='1mo' in " in finding.message and "webui.db" in finding.message
+    assert "config[auth.jwt_expiry]='1mo' in " in finding.full_message and "webui.db" in finding.full_message
     env_deployment = deployment(result, "env-file")
     assert [Path(d.location.path).name for d in env_deployment.stored] == ["webui.db", "config-1718000000000.json"]
 
@@ -127,8 +126,8 @@ def test_export_alone_overrides_too(tmp_path: Path) -> None:
     env(tmp_path / ".env", "JWT_EXPIRES_IN=4w\n")
     (tmp_path / "config-1718000000000.json").write_text('{"auth.jwt_expiry":"0"}')
     (finding,) = [f for f in engine.check([str(tmp_path)]).findings if f.code == "OW110"]
-    assert finding.message.startswith("stored setting auth.jwt_expiry='0' in ")
-    assert "uses the stored lifetime, no expiry (tokens never expire), not 4 weeks" in finding.message
+    assert finding.full_message.startswith("stored setting auth.jwt_expiry='0' in ")
+    assert "uses no expiry (tokens never expire), not 4 weeks" in finding.full_message
 
 
 def test_stored_value_that_fails_is_named(tmp_path: Path) -> None:
@@ -138,8 +137,8 @@ def test_stored_value_that_fails_is_named(tmp_path: Path) -> None:
     connection.commit()
     connection.close()
     (finding,) = [f for f in engine.check([str(tmp_path)]).findings if f.code == "OW110"]
-    assert finding.message.startswith("stored setting config[auth.jwt_expiry] (stored as JSON number 3600, not a string)")
-    assert "uses the stored lifetime, none (rejected: every sign-in fails with HTTP 500), not 4 weeks" in finding.message
+    assert finding.full_message.startswith("stored setting config[auth.jwt_expiry] (stored as JSON number 3600, not a string)")
+    assert "uses none (rejected: every sign-in fails with HTTP 500), not 4 weeks" in finding.full_message
 
 
 def test_templates_and_unset_variables_get_no_ow110(tmp_path: Path) -> None:

@@ -33,8 +33,8 @@ def hook() -> dict:
 
 def test_manifest_runs_the_check_command_serially() -> None:
     manifest = hook()
-    assert (manifest["id"], manifest["entry"], manifest["language"]) == ("owui-validate", "owui-validate check",
-                                                                        "python")
+    assert (manifest["id"], manifest["entry"], manifest["language"]) == (
+        "owui-validate", "owui-validate check --repository-context", "python")
     assert manifest["require_serial"] is True
 
 
@@ -100,3 +100,36 @@ def test_try_repo_fails_on_a_bad_file_and_passes_on_a_good_one(tmp_path: Path, p
     result = try_repo(good, pre_commit_home)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Passed" in result.stdout
+
+
+def test_split_runs_give_the_verdict_of_one_whole_repository_check(tmp_path: Path, pre_commit_home: Path) -> None:
+    """1500 tenants under a deep path are over pre-commit's 128 KiB of arguments, so it runs the hook
+    several times; the first and the last tenant share a key (OW208) and land in different runs, and
+    the run's one OW108 note counts the tenants of every run."""
+    import hashlib
+
+    base = "clusters/eu-west-1/production/customer-workloads/open-webui/tenants"
+    files = {}
+    for number in range(1500):
+        key = hashlib.sha256(f"tenant {number}".encode()).hexdigest()
+        files[f"{base}/tenant-{number:04d}/config/.env"] = f"WEBUI_SECRET_KEY={key}\nJWT_EXPIRES_IN=4w\n"
+    shared = f"WEBUI_SECRET_KEY={hashlib.sha256(b'shared').hexdigest()}\nENABLE_PERSISTENT_CONFIG=False\n"
+    files[f"{base}/tenant-0000/config/.env"] = files[f"{base}/tenant-1499/config/.env"] = shared
+    project = git_project(tmp_path / "tenants", files)
+    assert len(" ".join(files)) > 2**17  # more than one run's worth of arguments
+
+    result = try_repo(project, pre_commit_home)
+    summaries = [line for line in result.stdout.splitlines() if line.startswith(("Found ", "No problems"))]
+    assert len(summaries) >= 2, result.stdout  # pre-commit did split the list
+    assert all(" in 1500 files" not in line for line in summaries)
+    hooked = sorted(line for line in result.stdout.splitlines() if ": OW" in line)
+
+    whole = subprocess.run([_tool("owui-validate"), "check", "--fail-on", "info", "."], cwd=project, capture_output=True, text=True,
+                           timeout=600, env={**os.environ, "NO_COLOR": "1"})
+    expected = sorted(line for line in whole.stdout.splitlines() if ": OW" in line)
+    assert [line.split(" ")[:2] for line in expected] == [
+        [f"{base}/tenant-0000/config/.env:1:18:", "OW208"], [f"{base}/tenant-0001/config/.env:2:16:", "OW108"],
+        [f"{base}/tenant-1499/config/.env:1:18:", "OW208"]]
+    assert "(here and 1497 more;" in expected[1]
+    assert hooked == expected
+    assert result.returncode == 1

@@ -141,6 +141,19 @@ class _RefusePassword(argparse.Action):
                      "use --password-env VAR or --password-stdin")
 
 
+def _add_configuration(command: argparse.ArgumentParser, *config_flags: str) -> None:
+    """The configuration options `check` has, for `tokens` and `probe`: one configuration for every command."""
+    command.add_argument(*config_flags, dest="config", metavar="PATH",
+                         help="configuration file (default: .owui-validate.toml or pyproject.toml, searched upwards)")
+    command.add_argument("--target-version", metavar="VERSION", help="the Open WebUI release deployed")
+    command.add_argument("--max-jwt-expiry", metavar="DURATION", help="OW105 above this lifetime (default: 4w)")
+    command.add_argument("--min-jwt-expiry", metavar="DURATION", help="OW106 below this lifetime (default: 1m)")
+    command.add_argument("--select", action="append", metavar="CODES", help="only these rule codes or prefixes fail")
+    command.add_argument("--ignore", action="append", metavar="CODES", help="these rule codes or prefixes never fail")
+    command.add_argument("--extend-ignore", action="append", metavar="CODES",
+                         help="add to the configuration's ignored codes")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="owui-validate",
@@ -171,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "sarif", "github", "junit"),
                        help="output format (default: text; github inside GitHub Actions)")
     check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
-    check.add_argument("--config", metavar="PATH",
+    check.add_argument("--config", "--config-file", metavar="PATH",
                        help="configuration file (default: .owui-validate.toml or pyproject.toml, searched upwards)")
     check.add_argument("--select", action="append", metavar="CODES", help="run only these rule codes or prefixes")
     check.add_argument("--ignore", action="append", metavar="CODES", help="do not run these rule codes or prefixes")
@@ -184,6 +197,25 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--database-url", action="append", default=[], metavar="URL",
                        help="also read the stored settings of Open WebUI's PostgreSQL database (postgresql://...; "
                        "password from the URL or PGPASSWORD, never shown; needs owui-config-validator[postgres])")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even with findings (bad usage still exits 2, internal errors 3)")
+    check.add_argument("--stdin-filename", metavar="PATH",
+                       help="with `check -`: the name standard input is checked and reported as (its kind is "
+                       "guessed from the name, else the content)")
+    check.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false",
+                       help="also check files git ignores when walking directories (named files are always checked)")
+    check.add_argument("--repository-context", action="store_true",
+                       help="read the repository's other tracked deployment files too, reporting only for the "
+                       "files named (the pre-commit hook: the verdict does not depend on how files are batched)")
+    check.add_argument("--explain", action="store_true", help="print each finding's full explanation under it")
+    check.add_argument("--statistics", action="store_true", help="print the number of findings per rule code")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour text output (default: auto: on a terminal, unless NO_COLOR; FORCE_COLOR forces)")
+    check.add_argument("--fix", action="store_true",
+                       help="rewrite values whose fix is certain (`1H` -> `1h`), touching nothing else")
+    check.add_argument("--unsafe-fixes", action="store_true",
+                       help="with --fix or --diff: also fixes that guess a unit (`3600` -> `3600s`)")
+    check.add_argument("--diff", action="store_true", help="print the fixes as a diff and write nothing")
 
     tokens = commands.add_parser("tokens", help="issue session tokens as Open WebUI would and prove how they expire")
     tokens.add_argument("paths", nargs="*", metavar="PATH", help="files and directories (default: .)")
@@ -191,11 +223,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="check tokens this long before and after expiry, whole seconds (default: 1)")
     tokens.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     tokens.add_argument("--assume-openwebui", action="store_true", help="treat every environment as Open WebUI's")
-    tokens.add_argument("--allow-no-expiry", action="store_true", help="accept tokens that never expire")
-    tokens.add_argument("--target-version", metavar="VERSION", help="the Open WebUI release deployed")
+    tokens.add_argument("--allow-no-expiry", action="store_true", default=None,
+                        help="accept tokens that never expire")
     tokens.add_argument("--openwebui", metavar="PATH", help="also run each value through this release's own "
                         "parse_duration and create_token (a wheel or an installed open_webui directory; read, "
                         "never imported)")
+    _add_configuration(tokens, "--config", "--config-file")
 
     probe = commands.add_parser("probe", help="sign in to a running Open WebUI and check the token it issues",
                                 allow_abbrev=False)
@@ -207,13 +240,14 @@ def build_parser() -> argparse.ArgumentParser:
     probe.add_argument("--password", nargs="?", action=_RefusePassword, help=argparse.SUPPRESS)
     expect = probe.add_mutually_exclusive_group()
     expect.add_argument("--expect", metavar="DURATION", help="the lifetime tokens should have, e.g. 4w or 0s")
-    expect.add_argument("--config", nargs="+", metavar="PATH", help="take the lifetime from these deployment files")
+    expect.add_argument("--config", nargs="+", dest="deployment_files", metavar="PATH",
+                        help="take the lifetime from these deployment files")
     probe.add_argument("--tolerance", type=_tolerance, default=5.0, metavar="SECONDS",
                        help="allowed difference from the expected lifetime (default: 5)")
     probe.add_argument("--timeout", type=_timeout, default=10.0, metavar="SECONDS",
                        help="for each request, from connecting to the last byte of the answer (default: 10)")
     probe.add_argument("--insecure", action="store_true", help="do not verify the TLS certificate (test servers only)")
-    probe.add_argument("--target-version", metavar="VERSION", help="the Open WebUI release deployed (for --config)")
+    _add_configuration(probe, "--config-file")
 
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("code", nargs="?", metavar="CODE", help="a rule code such as OW101")

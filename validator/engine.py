@@ -7,7 +7,7 @@ is not obvious. Findings are kept only for the files asked about and the files t
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from validator.findings import Finding
@@ -31,6 +31,13 @@ class Options:
     # What the user named on the command line, when `paths` was expanded before (config `exclude`):
     # files named together are taken for one Open WebUI (precedence of stored settings).
     named: tuple[str, ...] | None = None
+    # Texts to check instead of reading the file of that name (`check -` with --stdin-filename).
+    texts: Mapping[str, str] = field(default_factory=dict)
+    # Files read as context only: their deployments count (OW208, Secrets), their findings are not
+    # reported (`--repository-context`: the verdict on a file does not depend on the batch it is in).
+    context: tuple[str, ...] = ()
+    # Files git ignores are absent unless named (a local `.env` must not decide the verdict).
+    respect_gitignore: bool = False
 
     def assumes(self, path: str) -> bool:
         return self.assume_openwebui or (self.assume_openwebui_in is not None and self.assume_openwebui_in(path))
@@ -53,6 +60,9 @@ class Result:
     # The files as read, for passes after the rules (suppression comments): nothing is read twice.
     workspace: Workspace | None = None
     errors: list[InternalError] = field(default_factory=list)
+    # Findings in files read only as context (`--repository-context`): never reported, but a note
+    # reported once per run (validator.verdict.informational) counts them, as a whole-repository run would.
+    outside: list[Finding] = field(default_factory=list)
 
 
 def check(paths: list[str], options: Options | None = None) -> Result:
@@ -63,15 +73,25 @@ def check(paths: list[str], options: Options | None = None) -> Result:
 
 
 def _check(paths: list[str], options: Options) -> Result:
-    ws = Workspace(options.max_bytes)
     requested = discover.expand(paths)
+    hidden = None
+    if options.respect_gitignore:
+        from validator.sources.visibility import Hidden
+
+        # Context files are tracked (validator.sources.repository): git ignores none of them.
+        hidden = Hidden([*requested, *options.context])
+    ws = Workspace(options.max_bytes, hidden)
+    for path, text in options.texts.items():
+        ws.give(path, text)
     errors: list[InternalError] = []
     from validator import parallel
 
-    if parallel.worthwhile(len(requested)):
-        parsed = parallel.load_all(ws, requested, errors, _load)
+    asked = set(requested)
+    loading = [*requested, *(path for path in dict.fromkeys(options.context) if path not in asked)]
+    if parallel.worthwhile(len(loading)):
+        parsed = parallel.load_all(ws, loading, errors, _load)
     else:
-        parsed = {path: _load(ws, path, errors) for path in requested}
+        parsed = {path: _load(ws, path, errors) for path in loading}
     for path in _context(ws, requested, parsed):
         parsed[path] = _load(ws, path, errors)
     pending = [result for result in parsed.values() if result.pending]
@@ -117,8 +137,10 @@ def _check(paths: list[str], options: Options) -> Result:
     # A deployment read only as context (a compose file beside a requested .env that does not use it)
     # is not one the user asked about.
     theirs = [d for d in ours if d.location.path in asked or not asked.isdisjoint(d.uses)]
-    return Result(_collate(f for f in findings if f.location.path in scope), requested, theirs, ws,
-                  [error for error in errors if error.path in scope])
+    collated = _collate(findings)
+    return Result([f for f in collated if f.location.path in scope], requested, theirs, ws,
+                  [error for error in errors if error.path in scope],
+                  [f for f in collated if f.location.path not in scope] if options.context else [])
 
 
 def _register_secrets(parsed: Iterable[ParsedFile]) -> None:
@@ -226,6 +248,7 @@ def _named(finding: Finding) -> Finding:
     names = finding.deployments
     if not names or (len(names) == 1 and names[0].endswith(f" {finding.location.path}")):
         return finding
-    if len(names) == 1 and names[0] in finding.message:
+    if len(names) == 1 and (names[0] in finding.message or names[0] in finding.explanation):
         return finding
-    return replace(finding, message=f"{finding.message} [used by {', '.join(names)}]")
+    # In the explanation: text output keeps one short line per finding, and JSON lists them anyway.
+    return replace(finding, explanation=f"Used by {', '.join(names)}. {finding.explanation}".rstrip())

@@ -228,3 +228,24 @@ def test_probe_in_process_returns_the_measurements() -> None:
     assert result.lifetime == 7200 and result.basis == "exp - iat" and result.exp == result.iat + 7200
     assert result.expires_at == result.exp and result.passed
     assert PASSWORD not in repr(harness.Credentials(EMAIL, PASSWORD))
+
+
+def test_expect_read_differently_by_open_webui_warns() -> None:
+    # `1mo` is one minute to Open WebUI: the probe says so, and compares with what Open WebUI will do.
+    with FakeOpenWebUI(lifetime=timedelta(minutes=1)) as server:
+        result = probe(server.url, "--expect", "1mo")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr == ("owui-validate: warning: --expect '1mo' is read by Open WebUI as 1 minute (it ignores "
+                             "'o'); the probe expects that\n")
+
+
+def test_probe_reads_the_same_configuration_as_check(tmp_path: Path) -> None:
+    config = tmp_path / "owui.toml"
+    config.write_text('known-default-keys = ["burned-team-key-2024"]\ntarget-version = "0.6.5"\n')
+    with FakeOpenWebUI(lifetime=timedelta(hours=2)) as server:
+        result = probe(server.url, "--expect", "2h", "--config-file", str(config))
+        bad = probe(server.url, "--expect", "2h", "--target-version", "nonsense")
+    assert result.returncode == 0, result.stderr
+    assert "any of the 48 publicly known default keys" in result.stdout  # 47 published + the team's
+    assert "burned-team-key-2024" not in result.stdout
+    assert bad.returncode == 2 and bad.stderr.startswith("owui-validate: error: --target-version")

@@ -142,3 +142,24 @@ def test_an_env_file_is_checked_through_the_services_that_use_it() -> None:
     result = owui("tokens", "--format", "json", "examples/bad/webui.env")
     names = [env["name"] for env in json.loads(result.stdout)["environments"]]
     assert names == ["service 'open-webui' in examples/bad/compose.yaml"]
+
+
+def test_tokens_reads_the_same_configuration_and_flags_as_check(tmp_path: Path) -> None:
+    """With `allow-no-expiry = true`, `check` passes a never-expiring lifetime and so must `tokens`."""
+    key = "9c8a6f0d2b7e4c1a5d3f8e6b0a9c7d2e4f1b3a5c7e9d0f2a4b6c8e0d1f3a5b7c"
+    (tmp_path / ".env").write_text(f"WEBUI_SECRET_KEY={key}\nJWT_EXPIRES_IN=0s\nENABLE_PERSISTENT_CONFIG=False\n")
+
+    def run(*args: str) -> int:
+        return subprocess.run([sys.executable, "-m", "validator", *args], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=60).returncode
+
+    assert (run("check", "."), run("tokens", ".")) == (1, 1)
+    assert (run("check", "--ignore", "OW103", "."), run("tokens", "--ignore", "OW103", ".")) == (0, 0)
+    (tmp_path / ".owui-validate.toml").write_text("allow-no-expiry = true\n")
+    assert (run("check", "."), run("tokens", ".")) == (0, 0)
+    # The target version decides what an unset JWT_EXPIRES_IN means: -1 (never) before 0.6.34.
+    (tmp_path / ".owui-validate.toml").write_text('target-version = "0.6.5"\n')
+    (tmp_path / ".env").write_text(f"WEBUI_SECRET_KEY={key}\nENABLE_PERSISTENT_CONFIG=False\n")
+    assert (run("check", "."), run("tokens", ".")) == (1, 1)
+    assert (run("check", "--target-version", "0.12.4", "."), run("tokens", "--target-version", "0.12.4", ".")) == (0, 0)
+    assert run("tokens", "--config", "missing.toml", ".") == 2

@@ -30,7 +30,9 @@ ENABLE_PERSISTENT_CONFIG=False
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """compose.yaml (OW201 error, OW207 warning, OW101 error, OW108 info), prod.env (OW105 warning,
-    OW108 info) and clean.env (no finding)."""
+    OW108 info) and clean.env (no finding). The configuration selects OW108 by name, so each value
+    gets its own (by default one OW108 names them all: tests/verdict/test_informational.py)."""
+    (tmp_path / ".owui-validate.toml").write_text('select = ["OW", "OW108"]\n')
     (tmp_path / "compose.yaml").write_text(COMPOSE)
     (tmp_path / "prod.env").write_text(PROD_ENV)
     (tmp_path / "clean.env").write_text(CLEAN_ENV)

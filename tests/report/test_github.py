@@ -10,15 +10,15 @@ from validator.report import github
 from validator.report.common import Run
 
 
-def test_annotations_carry_file_span_title_and_message(owui, project) -> None:
+def test_annotations_carry_file_span_title_and_full_message(owui, project) -> None:
     ran = owui("check", "--format", "github")
     assert ran.status == 1
     lines = ran.out.splitlines()
     assert len(lines) == 6
     assert lines[2] == (
         "::error file=compose.yaml,line=6,col=24,endColumn=28,title=OW101::JWT_EXPIRES_IN='3600' is rejected by "
-        "Open WebUI (it has no number followed by a unit: ms, s, m, h, d or w): every sign-up and sign-in fails "
-        "with HTTP 500; use `3600s` or `1h`")
+        "Open WebUI: every sign-in fails with HTTP 500; use `3600s` or `1h`. Open WebUI rejects it: it has no "
+        "number followed by a unit: ms, s, m, h, d or w.")
     assert lines[1].startswith("::warning file=compose.yaml,line=5,col=25,endColumn=35,title=OW207::")
     assert lines[3].startswith("::notice file=compose.yaml,line=6,col=24,endColumn=28,title=OW108::")
     assert lines[4].startswith("::warning file=prod.env,line=3,col=16,endColumn=19,title=OW105::")

@@ -28,6 +28,8 @@ def test_report_matches_its_published_schema_and_the_findings(owui, project) -> 
         "message": rejected["message"], "path": "compose.yaml", "line": 6, "column": 24, "end_line": 6,
         "end_column": 28, "variable": "JWT_EXPIRES_IN", "value_fingerprint": hashlib.sha256(b"3600").hexdigest()[:8],
         "deployments": ["service 'open-webui' in compose.yaml"],
+        "explanation": "Open WebUI rejects it: it has no number followed by a unit: ms, s, m, h, d or w.",
+        "help_uri": "https://github.com/owui-config-validator/owui-config-validator/blob/main/docs/rules/OW101.md",
     }
     assert rejected["message"].startswith("JWT_EXPIRES_IN='3600' is rejected")
 

@@ -53,24 +53,24 @@ def test_meaning_and_policy_codes(subject, value: str, expected: list[str]) -> N
 def test_rejected_says_http_500_and_suggests_both_fixes(subject) -> None:
     finding = only(subject({"JWT_EXPIRES_IN": "3600"}), "OW101")
     assert finding.severity is Severity.ERROR
-    assert "HTTP 500" in finding.message
-    assert "`3600s` or `1h`" in finding.message
+    assert "HTTP 500" in finding.full_message
+    assert "`3600s` or `1h`" in finding.full_message
 
 
 @pytest.mark.parametrize(("value", "fix"), [("1H", "`1h`"), ("30 d", "`30d`"), ("1y", "`52w`")])
 def test_rejected_suggestions(subject, value: str, fix: str) -> None:
-    assert fix in only(subject({"JWT_EXPIRES_IN": value}), "OW101").message
+    assert fix in only(subject({"JWT_EXPIRES_IN": value}), "OW101").full_message
 
 
 def test_partly_ignored_states_the_real_lifetime(subject) -> None:
-    message = only(subject({"JWT_EXPIRES_IN": "1mo"}), "OW102").message
+    message = only(subject({"JWT_EXPIRES_IN": "1mo"}), "OW102").full_message
     assert "read as 1 minute" in message
     assert "ignores 'o'" in message
     assert "`4w`" in message
 
 
 def test_partly_ignored_zero_total_says_never_expires(subject) -> None:
-    assert "never expire" in only(subject({"JWT_EXPIRES_IN": "0months"}), "OW102").message
+    assert "never expire" in only(subject({"JWT_EXPIRES_IN": "0months"}), "OW102").full_message
 
 
 def test_under_one_second_is_an_error_and_negative_gets_no_minimum(subject) -> None:
@@ -99,14 +99,14 @@ def test_unset_expiry_is_fine_on_current_releases_and_never_expires_on_old_ones(
     assert codes(subject({"WEBUI_SECRET_KEY": KEY})) == []
     old = subject({"WEBUI_SECRET_KEY": KEY}, policy=Policy(target_version="0.6.33"))
     finding = only(old, "OW109")
-    assert "never expire" in finding.message and "0.6.33" in finding.message
+    assert "never expire" in finding.full_message and "0.6.33" in finding.full_message
     assert codes(subject({"WEBUI_SECRET_KEY": KEY}, policy=Policy(target_version="0.6.34"))) == []
 
 
 def test_unresolved_value_is_info_and_not_checked(subject) -> None:
     found = list(expiry.check(subject({"JWT_EXPIRES_IN": None})))
     assert [(f.code, f.severity) for f in found] == [("OW209", Severity.INFO)]
-    assert "not checked" in found[0].message
+    assert "not checked" in found[0].full_message
 
 
 def test_findings_point_at_the_value(subject) -> None:
@@ -115,5 +115,5 @@ def test_findings_point_at_the_value(subject) -> None:
 
 
 def test_helm_exponent_numbers_are_explained(subject) -> None:
-    message = only(subject({"JWT_EXPIRES_IN": "2.4192e+06"}), "OW101").message
+    message = only(subject({"JWT_EXPIRES_IN": "2.4192e+06"}), "OW101").full_message
     assert "the number 2419200 as Helm prints an unquoted number" in message and '`"4w"`' in message

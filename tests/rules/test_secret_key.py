@@ -29,21 +29,21 @@ def test_public_keys_are_named_and_suppress_strength_rules(subject, value: str) 
     found = findings(subject({"WEBUI_SECRET_KEY": value}))
     assert [f.code for f in found] == ["OW201"]
     assert found[0].severity is Severity.ERROR
-    assert repr(value.strip()) in found[0].message
-    assert "for any user" in found[0].message and "session stamp" in found[0].message
+    assert repr(value.strip()) in found[0].full_message
+    assert "for any user" in found[0].full_message and "session stamp" in found[0].full_message
 
 
 def test_team_listed_keys_are_public_but_not_named(subject) -> None:
     burned = "Qm9yZWQgb2YgdGhpcyBrZXkgYWxyZWFkeQ-leaked-2025"
     found = findings(subject({"WEBUI_SECRET_KEY": burned}, policy=Policy(known_default_keys=(burned,))))
     assert [f.code for f in found] == ["OW201"]
-    assert burned not in found[0].message
+    assert burned not in found[0].full_message
 
 
 def test_empty_key_refuses_to_start_outside_the_image(subject) -> None:
     found = findings(subject({"WEBUI_SECRET_KEY": ""}))
     assert [f.code for f in found] == ["OW202"]
-    assert "refuses to start" in found[0].message
+    assert "refuses to start" in found[0].full_message
     assert codes(subject({"WEBUI_SECRET_KEY": "", "WEBUI_AUTH": "False"})) == []
 
 
@@ -58,7 +58,7 @@ def test_short_key_states_length_and_fingerprint_not_value(subject) -> None:
     value = "Xk29sLq0pR"
     found = findings(subject({"WEBUI_SECRET_KEY": value}))
     assert [f.code for f in found] == ["OW203"]
-    assert "is 10 bytes" in found[0].message and value not in found[0].message
+    assert "is 10 bytes" in found[0].full_message and value not in found[0].full_message
     assert Policy(min_secret_key_length=8) and codes(
         subject({"WEBUI_SECRET_KEY": value}, policy=Policy(min_secret_key_length=8))) == []
 
@@ -72,16 +72,16 @@ def test_length_counts_utf8_bytes(subject) -> None:
 def test_low_entropy_reports_estimate_without_value(subject, value: str) -> None:
     found = [f for f in findings(subject({"WEBUI_SECRET_KEY": value})) if f.code == "OW204"]
     assert len(found) == 1
-    assert "bits" in found[0].message and value not in found[0].message
+    assert "bits" in found[0].full_message and value not in found[0].full_message
 
 
 def test_missing_key_for_official_image_replicas(subject) -> None:
     single = findings(subject({"JWT_EXPIRES_IN": "4w"}, kind="compose-service", official_image=True))
     assert [(f.code, f.severity) for f in single] == [("OW205", Severity.WARNING)]
-    assert "every recreate" in single[0].message
+    assert "every recreate" in single[0].full_message
     many = findings(subject({}, kind="compose-service", official_image=True, replicas=3))
     assert [(f.code, f.severity) for f in many] == [("OW205", Severity.ERROR)]
-    assert "3 replicas" in many[0].message
+    assert "3 replicas" in many[0].full_message
 
 
 def test_missing_key_in_a_bare_env_file_is_not_reported(subject) -> None:
@@ -91,14 +91,14 @@ def test_missing_key_in_a_bare_env_file_is_not_reported(subject) -> None:
 def test_missing_key_on_old_release_without_image_falls_back_to_public_key(subject) -> None:
     old = subject({}, kind="compose-service", policy=Policy(target_version="0.9.5"))
     found = findings(old)
-    assert [f.code for f in found] == ["OW201"] and "'t0p-s3cr3t'" in found[0].message
+    assert [f.code for f in found] == ["OW201"] and "'t0p-s3cr3t'" in found[0].full_message
     assert codes(subject({}, kind="compose-service", policy=Policy(target_version="0.9.6"))) == ["OW205"]
 
 
 def test_alias_alone_in_official_image_is_an_error(subject) -> None:
     found = findings(subject({"WEBUI_JWT_SECRET_KEY": STRONG}, kind="compose-service", official_image=True))
     assert [(f.code, f.severity) for f in found] == [("OW206", Severity.ERROR)]
-    assert "refuses to run" in found[0].message
+    assert "refuses to run" in found[0].full_message
 
 
 def test_alias_alone_elsewhere_is_read_and_checked(subject) -> None:
@@ -109,7 +109,7 @@ def test_alias_alone_elsewhere_is_read_and_checked(subject) -> None:
 def test_both_names_primary_wins_even_when_empty(subject) -> None:
     found = findings(subject({"WEBUI_SECRET_KEY": "", "WEBUI_JWT_SECRET_KEY": STRONG}))
     assert [f.code for f in found] == ["OW206", "OW202"]
-    assert "WEBUI_SECRET_KEY is also set and wins" in found[0].message
+    assert "WEBUI_SECRET_KEY is also set and wins" in found[0].full_message
 
 
 def test_literal_key_in_compose_file_only(subject) -> None:

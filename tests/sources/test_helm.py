@@ -44,10 +44,11 @@ def test_replicas_without_key_is_an_error_at_replica_count(tmp_path: Path) -> No
         """})
     assert [where(tmp_path, f) for f in found] == [("OW205", "values.yaml", 3, 15)]
     assert found[0].severity is Severity.ERROR
-    assert found[0].message.startswith(
-        f"open-webui chart release with values {tmp_path}/values.yaml has no WEBUI_SECRET_KEY: the official image's "
+    assert found[0].message == "no WEBUI_SECRET_KEY: a recreate signs everyone out (3 replicas, 3 keys); set it from a secret"
+    assert found[0].explanation.startswith(
+        f"open-webui chart release with values {tmp_path}/values.yaml: the official image's "
         "start.sh generates a new key in each container")
-    assert "with 3 replicas each has its own key" in found[0].message
+    assert "With 3 replicas each has its own key" in found[0].full_message
 
 
 def test_autoscaling_max_replicas_counts(tmp_path: Path) -> None:
@@ -58,7 +59,7 @@ def test_autoscaling_max_replicas_counts(tmp_path: Path) -> None:
           maxReplicas: 5
         """})
     assert [(f.code, f.severity) for f in found] == [("OW205", Severity.ERROR)]
-    assert "with 5 replicas" in found[0].message
+    assert "With 5 replicas" in found[0].full_message
     assert where(tmp_path, found[0]) == ("OW205", "values.yaml", 1, 1)
 
 
@@ -118,11 +119,12 @@ def test_list_style_literal_key_recommends_a_secret(tmp_path: Path) -> None:
         """})
     assert [where(tmp_path, f) for f in found] == [
         ("OW207", "values.yaml", 4, 13), ("OW101", "values.yaml", 6, 13), ("OW108", "values.yaml", 6, 13)]
-    assert found[0].message == (
-        f"WEBUI_SECRET_KEY is written literally in {tmp_path}/values.yaml, which is committed, and the chart copies it "
-        "into the pod spec, which is readable by anyone who may read the namespace: put the key in a Secret and "
-        "reference it from extraEnvVars with `valueFrom.secretKeyRef`")
-    assert STRONG not in " ".join(f.message for f in found)
+    assert found[0].message == ("WEBUI_SECRET_KEY is written literally in a committed file: put it in a Secret and use "
+                                "`valueFrom.secretKeyRef` in extraEnvVars")
+    assert found[0].explanation.endswith(
+        f"{tmp_path}/values.yaml is committed, and the chart copies it into the pod spec, which is readable by anyone "
+        "who may read the namespace.")
+    assert STRONG not in " ".join(f.full_message for f in found)
 
 
 def test_map_style_is_rendered_as_the_chart_renders_it(tmp_path: Path) -> None:
@@ -143,8 +145,8 @@ def test_map_style_is_rendered_as_the_chart_renders_it(tmp_path: Path) -> None:
         """})
     # `off` becomes "false" (so no OW108), 2419200 becomes 2.4192e+06, the key comes from the Secret.
     assert [where(tmp_path, f) for f in found] == [("OW201", "secret.yaml", 5, 8), ("OW101", "values.yaml", 6, 19)]
-    assert found[0].message.endswith(f"[used by open-webui chart release with values {tmp_path}/values.yaml]")
-    assert found[1].message.startswith("JWT_EXPIRES_IN='2.4192e+06' is rejected by Open WebUI")
+    assert found[0].explanation.startswith(f"Used by open-webui chart release with values {tmp_path}/values.yaml.")
+    assert found[1].full_message.startswith("JWT_EXPIRES_IN='2.4192e+06' is rejected by Open WebUI")
 
 
 def test_common_env_vars_come_after_extra_env_vars(tmp_path: Path) -> None:
@@ -159,7 +161,7 @@ def test_common_env_vars_come_after_extra_env_vars(tmp_path: Path) -> None:
             value: 4w
         """})
     assert [where(tmp_path, f) for f in found] == [("OW209", "values.yaml", 5, 55), ("OW002", "values.yaml", 7, 11)]
-    assert found[1].message == ("JWT_EXPIRES_IN is set again for the chart's open-webui container (extraEnvVars, then "
+    assert found[1].full_message == ("JWT_EXPIRES_IN is set again for the chart's open-webui container (extraEnvVars, then "
                                 "commonEnvVars), first at line 3: Kubernetes keeps the last one, at line 7")
 
 
@@ -192,7 +194,7 @@ def test_templates_in_values_are_ow209(tmp_path: Path) -> None:
           JWT_EXPIRES_IN: "{{ .Values.ttl }}"
         """})
     assert [where(tmp_path, f) for f in found] == [("OW209", "values.yaml", 4, 21), ("OW209", "values.yaml", 5, 20)]
-    assert all("template expression ({{ ... }})" in f.message for f in found)
+    assert all("template expression ({{ ... }})" in f.full_message for f in found)
 
 
 def test_override_is_layered_on_values_yaml(tmp_path: Path) -> None:
@@ -226,9 +228,9 @@ def test_override_is_layered_on_values_yaml(tmp_path: Path) -> None:
         ("OW108", "values.yaml", 4, 19),
     ]
     assert [f.severity for f in found if f.code == "OW205"] == [Severity.WARNING, Severity.ERROR]
-    assert found[2].message.startswith("WEBUI_SECRET_KEY is empty") and "with 3 replicas" in found[2].message
-    assert found[3].message.endswith(
-        f"[used by open-webui chart release with values {tmp_path}/values.yaml and {tmp_path}/values-prod.yaml]")
+    assert found[2].message.startswith("WEBUI_SECRET_KEY is empty") and "With 3 replicas" in found[2].full_message
+    assert found[3].explanation.startswith(
+        f"Used by open-webui chart release with values {tmp_path}/values.yaml and {tmp_path}/values-prod.yaml.")
     # Checking only the override reads its base too.
     assert [where(tmp_path, f) for f in check(tmp_path, {}, "values-prod.yaml")] == [
         ("OW205", "values-prod.yaml", 3, 21), ("OW102", "values.yaml", 4, 19), ("OW108", "values.yaml", 4, 19)]

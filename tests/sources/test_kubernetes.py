@@ -96,10 +96,10 @@ def test_secret_in_another_file_decodes_to_public_key_at_the_secret_line(tmp_pat
     assert [where(tmp_path, f) for f in found] == [("OW201", "k8s/secret.yaml", 7, 21)]
     (finding,) = found
     assert finding.severity is Severity.ERROR
-    assert "publicly known key 't0p-s3cr3t'" in finding.message
-    assert finding.message.endswith(
-        f"[used by Deployment 'open-webui' container 'open-webui' ({tmp_path}/k8s/deployment.yaml)]")
-    assert b64("t0p-s3cr3t") not in finding.message
+    assert "publicly known key 't0p-s3cr3t'" in finding.full_message
+    assert finding.explanation.startswith(
+        f"Used by Deployment 'open-webui' container 'open-webui' ({tmp_path}/k8s/deployment.yaml).")
+    assert b64("t0p-s3cr3t") not in finding.full_message
 
 
 @pytest.mark.parametrize("asked", ["k8s/deployment.yaml", "k8s/secret.yaml"])
@@ -117,7 +117,7 @@ def test_secret_in_the_same_file_still_names_the_consumer(tmp_path: Path) -> Non
     text = deployment(env=KEY_FROM_SECRET) + "---\n" + secret({"webui-secret-key": b64("t0p-s3cr3t")})
     found = check(tmp_path, {"all.yaml": text})
     assert [where(tmp_path, f) for f in found] == [("OW201", "all.yaml", 29, 21)]
-    assert "[used by Deployment 'open-webui' container 'open-webui' (" in found[0].message
+    assert "Used by Deployment 'open-webui' container 'open-webui' (" in found[0].full_message
 
 
 def test_string_data_wins_over_data(tmp_path: Path) -> None:
@@ -135,11 +135,11 @@ def test_invalid_base64_is_ow001_at_its_line_and_never_quotes_it(tmp_path: Path)
     }
     found = check(tmp_path, files)
     assert [where(tmp_path, f) for f in found] == [("OW001", "secret.yaml", 7, 21), ("OW209", "secret.yaml", 7, 21)]
-    assert found[0].message == (
+    assert found[0].full_message == (
         "Secret 'open-webui-secret' data webui-secret-key is not valid base64: the API server rejects the whole "
         "Secret; encode the value with `base64 -w0`, or write it under stringData")
-    assert "not valid base64" in found[1].message
-    assert all("not*base64!" not in f.message for f in found)
+    assert "not valid base64" in found[1].full_message
+    assert all("not*base64!" not in f.full_message for f in found)
 
 
 def test_invalid_base64_without_a_consumer_is_reported_only_in_open_webui_secrets(tmp_path: Path) -> None:
@@ -164,8 +164,8 @@ def test_short_key_from_secret_shows_length_and_fingerprint_only(tmp_path: Path)
     }
     (finding,) = check(tmp_path, files)
     assert where(tmp_path, finding) == ("OW203", "secret.yaml", 7, 21)
-    assert "is 10 bytes" in finding.message and "Xk29sLq0pR" not in finding.message
-    assert b64("Xk29sLq0pR") not in finding.message
+    assert "is 10 bytes" in finding.full_message and "Xk29sLq0pR" not in finding.full_message
+    assert b64("Xk29sLq0pR") not in finding.full_message
 
 
 # --- references that cannot be resolved --------------------------------------------------------
@@ -175,23 +175,23 @@ def test_missing_secret_is_ow209_not_ow205_even_with_replicas(tmp_path: Path) ->
     found = check(tmp_path, {"deployment.yaml": deployment(env=KEY_FROM_SECRET, replicas=3)})
     assert [where(tmp_path, f) for f in found] == [("OW209", "deployment.yaml", 20, 25)]
     assert found[0].severity is Severity.INFO
-    assert found[0].message.startswith(
-        "WEBUI_SECRET_KEY cannot be resolved (it comes from key 'webui-secret-key' of Secret 'open-webui-secret', "
-        "which is not among the files checked): not checked")
+    assert found[0].message == "WEBUI_SECRET_KEY cannot be resolved here: not checked"
+    assert found[0].explanation.endswith(
+        "Why: it comes from key 'webui-secret-key' of Secret 'open-webui-secret', which is not among the files checked.")
 
 
 def test_optional_reference_is_ow209_and_says_so(tmp_path: Path) -> None:
     env = KEY_FROM_SECRET + "      optional: true\n"
     (finding,) = check(tmp_path, {"deployment.yaml": deployment(env=env)})
     assert where(tmp_path, finding) == ("OW209", "deployment.yaml", 20, 25)
-    assert "(optional: unset if it does not exist)" in finding.message
+    assert "(optional: unset if it does not exist)" in finding.full_message
 
 
 def test_missing_key_in_a_present_secret_is_ow209_at_the_key(tmp_path: Path) -> None:
     files = {"deployment.yaml": deployment(env=KEY_FROM_SECRET), "secret.yaml": secret({"other": b64(STRONG)})}
     (finding,) = check(tmp_path, files)
     assert where(tmp_path, finding) == ("OW209", "deployment.yaml", 21, 24)
-    assert "has no key 'webui-secret-key'" in finding.message
+    assert "has no key 'webui-secret-key'" in finding.full_message
 
 
 def test_namespace_must_match_and_a_missing_one_is_default(tmp_path: Path) -> None:
@@ -199,7 +199,7 @@ def test_namespace_must_match_and_a_missing_one_is_default(tmp_path: Path) -> No
              "secret.yaml": secret({"webui-secret-key": b64("t0p-s3cr3t")}, namespace="prod")}
     (finding,) = check(tmp_path, files)
     assert where(tmp_path, finding) == ("OW209", "deployment.yaml", 20, 25)
-    assert "which the files define only in namespace 'prod' (no namespace means 'default')" in finding.message
+    assert "which the files define only in namespace 'prod' (no namespace means 'default')" in finding.full_message
 
     explicit = {"deployment.yaml": deployment(env=KEY_FROM_SECRET, namespace="default"),
                 "secret.yaml": secret({"webui-secret-key": b64("t0p-s3cr3t")})}
@@ -215,7 +215,7 @@ def test_envfrom_secret_not_among_the_files_may_hold_the_key(tmp_path: Path) -> 
     (finding,) = check(tmp_path, {"deployment.yaml": deployment(extra=extra, replicas=3)})
     assert where(tmp_path, finding) == ("OW209", "deployment.yaml", 18, 23)
     assert "may come through envFrom from Secret 'open-webui-env', which is not among the files checked" \
-        in finding.message
+        in finding.full_message
 
 
 @pytest.mark.parametrize("value_from, line, column", [
@@ -226,7 +226,7 @@ def test_runtime_fields_are_unresolved(tmp_path: Path, value_from: str, line: in
     env = f"- name: WEBUI_SECRET_KEY\n  valueFrom:\n    {value_from}\n"
     (finding,) = check(tmp_path, {"deployment.yaml": deployment(env=env)})
     assert where(tmp_path, finding) == ("OW209", "deployment.yaml", line, column)
-    assert "known only at run time" in finding.message
+    assert "known only at run time" in finding.full_message
 
 
 # --- replicas --------------------------------------------------------------------------------
@@ -259,11 +259,11 @@ def test_statefulset_with_three_replicas_and_no_key_is_an_error(tmp_path: Path) 
     # The init container runs its own command, not Open WebUI: no finding for it.
     assert [where(tmp_path, f) for f in found] == [("OW205", "statefulset.yaml", 17, 17)]
     assert found[0].severity is Severity.ERROR
-    assert found[0].message.startswith(
-        f"StatefulSet 'open-webui' container 'open-webui' ({tmp_path}/statefulset.yaml) has no WEBUI_SECRET_KEY: "
+    assert found[0].explanation.startswith(
+        f"StatefulSet 'open-webui' container 'open-webui' ({tmp_path}/statefulset.yaml): "
         "the official image's start.sh generates a new key in each container")
-    assert "with 3 replicas each has its own key" in found[0].message
-    assert "[used by" not in found[0].message
+    assert "With 3 replicas each has its own key" in found[0].full_message
+    assert "Used by" not in found[0].full_message
 
 
 def test_single_replica_without_key_is_a_warning(tmp_path: Path) -> None:
@@ -285,7 +285,7 @@ def test_autoscaler_in_another_file_makes_it_an_error(tmp_path: Path) -> None:
     """
     found = check(tmp_path, {"deployment.yaml": deployment(replicas=None), "hpa.yaml": hpa})
     assert [(f.code, f.severity) for f in found] == [("OW205", Severity.ERROR)]
-    assert "with 4 replicas" in found[0].message
+    assert "With 4 replicas" in found[0].full_message
     # An autoscaler in another namespace scales another Deployment.
     other = {"hpa.yaml": dedent(hpa).replace("  name: open-webui\nspec", "  name: open-webui\n  namespace: prod\nspec")}
     assert [(f.code, f.severity) for f in check(tmp_path, other)] == [("OW205", Severity.WARNING)]
@@ -298,8 +298,8 @@ def test_literal_key_in_env_value_recommends_a_secret(tmp_path: Path) -> None:
     env = f"- name: WEBUI_SECRET_KEY\n  value: \"{STRONG}\"\n"
     (finding,) = check(tmp_path, {"deployment.yaml": deployment(env=env)})
     assert where(tmp_path, finding) == ("OW207", "deployment.yaml", 18, 23)
-    assert "put the key in a Secret and reference it with `valueFrom.secretKeyRef`" in finding.message
-    assert STRONG not in finding.message
+    assert "put it in a Secret and use `valueFrom.secretKeyRef`" in finding.message
+    assert STRONG not in finding.full_message
 
 
 def test_key_in_a_configmap_through_envfrom_prefix_is_literal(tmp_path: Path) -> None:
@@ -323,8 +323,8 @@ def test_key_in_a_configmap_through_envfrom_prefix_is_literal(tmp_path: Path) ->
     found = check(tmp_path, {"deployment.yaml": deployment(extra=extra), "configmap.yaml": configmap})
     assert [where(tmp_path, f) for f in found] == [
         ("OW207", "configmap.yaml", 6, 15), ("OW102", "configmap.yaml", 7, 19), ("OW108", "configmap.yaml", 7, 19)]
-    assert "ConfigMaps are readable by anyone who may read the namespace" in found[0].message
-    assert "container 'open-webui'" in found[1].message
+    assert "ConfigMaps are readable by anyone who may read the namespace" in found[0].full_message
+    assert "container 'open-webui'" in found[1].full_message
 
 
 def test_env_wins_over_envfrom_and_the_last_duplicate_wins(tmp_path: Path) -> None:
@@ -342,7 +342,7 @@ def test_env_wins_over_envfrom_and_the_last_duplicate_wins(tmp_path: Path) -> No
     # The ConfigMap's 1mo and the first 3600 are both overridden: 4w is what Open WebUI reads.
     assert [where(tmp_path, f) for f in found] == [
         ("OW205", "deployment.yaml", 14, 17), ("OW002", "deployment.yaml", 21, 21)]
-    assert found[1].message == ("JWT_EXPIRES_IN is set again for container 'open-webui' of Deployment 'open-webui', "
+    assert found[1].full_message == ("JWT_EXPIRES_IN is set again for container 'open-webui' of Deployment 'open-webui', "
                                 "first at line 17: Kubernetes keeps the last one, at line 21")
 
 
@@ -363,7 +363,7 @@ def test_dependent_variables_point_at_where_the_value_is_written(tmp_path: Path)
     assert [where(tmp_path, f) for f in found] == [
         ("OW102", "deployment.yaml", 25, 22), ("OW108", "deployment.yaml", 25, 22), ("OW201", "secret.yaml", 7, 21)]
     # $(MINUTES) is not defined, so Kubernetes leaves it as written: Open WebUI reads 12h and ignores the rest.
-    assert "JWT_EXPIRES_IN='12h$(MINUTES)' is read as 12 hours" in found[0].message
+    assert "JWT_EXPIRES_IN='12h$(MINUTES)' is read as 12 hours" in found[0].full_message
 
 
 def test_node_app_is_not_reported(tmp_path: Path) -> None:
@@ -390,7 +390,7 @@ def test_template_values_are_unresolved(tmp_path: Path) -> None:
     found = check(tmp_path, {"deployment.yaml": deployment(env=env)})
     assert [where(tmp_path, f) for f in found] == [
         ("OW209", "deployment.yaml", 18, 22), ("OW209", "deployment.yaml", 20, 23)]
-    assert all("template expression" in f.message for f in found)
+    assert all("template expression" in f.full_message for f in found)
 
 
 # --- kinds ------------------------------------------------------------------------------------
@@ -420,7 +420,7 @@ def test_every_workload_kind_inside_a_list(tmp_path: Path, kind: str) -> None:
         ("  - " if number == 0 else "    ") + line for number, line in enumerate(body.splitlines())) + "\n"
     found = check(tmp_path, {"list.yaml": listed})
     assert [f.code for f in found] == ["OW201", "OW207"]
-    assert f"{kind} 'w' container 'webui'" in found[0].message
+    assert f"{kind} 'w' container 'webui'" in found[0].full_message
 
 
 def test_init_container_running_the_image_counts(tmp_path: Path) -> None:
@@ -473,10 +473,10 @@ def test_kustomize_overlays_sharing_a_key_and_patches(tmp_path: Path) -> None:
     ]
     base = f"Deployment 'open-webui' container 'open-webui' ({tmp_path}/base/deployment.yaml"
     assert f"is also the key of {base}, Secret 'open-webui-secret' from {tmp_path}/overlays/staging/secret.yaml)" \
-        in found[2].message
+        in found[2].full_message
     assert f"is also the key of {base}, Secret 'open-webui-secret' from {tmp_path}/overlays/prod/secret.yaml)" \
-        in found[3].message
-    assert STRONG not in "".join(f.message for f in found)
+        in found[3].full_message
+    assert STRONG not in "".join(f.full_message for f in found)
 
 
 # --- podenv: the kubelet's expansion -------------------------------------------------------------

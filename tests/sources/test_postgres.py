@@ -88,7 +88,7 @@ def test_access_exclusive_lock_is_reported_after_the_lock_timeout(postgres: Post
         holder.execute("LOCK TABLE config IN ACCESS EXCLUSIVE MODE")
         (finding,) = source.read_url(postgres.url(name, password=postgres.password)).findings
         holder.rollback()
-    assert (finding.code, finding.message) == ("OW001", "the `config` table stayed locked by another session for 300ms "
+    assert (finding.code, finding.full_message) == ("OW001", "the `config` table stayed locked by another session for 300ms "
                                                "(a migration in progress?); try again")
 
 
@@ -155,9 +155,7 @@ def test_environment_file_and_database_given_together(tmp_path: Path, postgres: 
     assert (code, output) == (1, [
         f"{shown(postgres, name)}:1:1: {OW102}",
         f"prod.env:2:16: OW110 warning stored setting config[auth.jwt_expiry]='1mo' in {shown(postgres, name)} "
-        "overrides JWT_EXPIRES_IN='4w': Open WebUI uses the stored lifetime, 1 minute, not 4 weeks as written here; "
-        "change it in Admin Panel > Settings > General > JWT Expiration, or set ENABLE_PERSISTENT_CONFIG=False to "
-        "make this value authoritative",
+        "overrides JWT_EXPIRES_IN='4w': Open WebUI uses 1 minute, not 4 weeks",
     ])
 
 
@@ -181,7 +179,7 @@ def test_other_schemes_are_a_usage_error_that_does_not_echo_the_url() -> None:
 def test_without_psycopg_the_extra_is_named(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "psycopg", None)
     (finding,) = source.read_url("postgresql://owui:pw@127.0.0.1/openwebui").findings
-    assert (finding.code, finding.message) == (
+    assert (finding.code, finding.full_message) == (
         "OW001", "reading PostgreSQL needs psycopg: pip install 'owui-config-validator[postgres]'")
 
 

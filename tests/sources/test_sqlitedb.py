@@ -112,13 +112,12 @@ def test_no_stored_lifetime_is_no_finding(tmp_path: Path, layout: str, rows: lis
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("null", "webui.db:1:1: OW101 error config[auth.jwt_expiry] is stored as JSON null, not a string: Open WebUI's "
-                 "parse_duration fails on it (TypeError), so every sign-up and sign-in fails with HTTP 500; save a "
-                 "lifetime such as `4w` in Admin Panel > Settings > General > JWT Expiration"),
+        ("null", "webui.db:1:1: OW101 error config[auth.jwt_expiry] is stored as JSON null, not a string: every "
+                 "sign-in fails with HTTP 500; save a lifetime such as `4w` in the Admin Panel"),
         ("4w", "webui.db:1:1: OW001 error config[auth.jwt_expiry] is not valid JSON (Extra data at character 2): "
                "Open WebUI cannot read it either"),
-        ('"0"', "webui.db:1:1: OW103 warning config[auth.jwt_expiry]='0': tokens never expire (`0` is Open WebUI's "
-                "special value for no expiry); a leaked token stays valid until the key is rotated"),
+        ('"0"', "webui.db:1:1: OW103 warning config[auth.jwt_expiry]='0': tokens never expire; a leaked token stays "
+                "valid until the key is rotated"),
     ],
 )
 def test_stored_values(tmp_path: Path, value: str, expected: str) -> None:
@@ -242,7 +241,7 @@ def test_exclusive_lock_held_is_reported_after_the_busy_timeout(tmp_path: Path, 
     writer(path, "BEGIN EXCLUSIVE")
     monkeypatch.setattr(sqlitedb, "BUSY_TIMEOUT_SECONDS", 0.2)
     (finding,) = sqlitedb.read_database(str(path)).findings
-    assert (finding.code, finding.message) == ("OW001", "database is locked: another process holds an exclusive lock "
+    assert (finding.code, finding.full_message) == ("OW001", "database is locked: another process holds an exclusive lock "
                                                "for more than 0.2 s (a write in progress); try again")
 
 

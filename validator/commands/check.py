@@ -19,33 +19,54 @@ if TYPE_CHECKING:
     from validator.report import Checked, Run
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+STDIN_NAME = "<stdin>"
 ISSUES_URL = "https://github.com/owui-config-validator/owui-config-validator/issues"
 
 
 def run(args: argparse.Namespace) -> int:
     from validator import engine, report
     from validator.settings import project
-    from validator.verdict import triage
+    from validator.verdict import informational, triage
 
     try:
         settings = project.load(args, Path.cwd())
         urls = _database_urls(args.database_url)
-        options = replace(settings.options(args.assume_openwebui, args.max_file_size, urls), named=tuple(args.paths))
+        texts = _stdin(args)
+        options = replace(settings.options(args.assume_openwebui, args.max_file_size, urls), named=tuple(args.paths),
+                          texts=texts, respect_gitignore=args.respect_gitignore)
         # With only --database-url, check the database alone rather than also walking the current directory.
-        result = engine.check(settings.files(args.paths or ([] if urls else ["."])), options)
+        files = settings.files([name for name in args.paths if name != "-"] or ([] if urls or texts else ["."]),
+                               args.respect_gitignore) + list(texts)
+        if args.repository_context:
+            options = replace(options, context=tuple(settings.files([*_tracked()], False)))
+        result = engine.check(files, options)
         read = [*result.files, *[str(path) for path in (settings.source, args.baseline) if path]]
         for target in (args.output, args.write_baseline):
             _refuse_read(target, result, read)
-        findings = triage.findings(result, settings.selection())
+        selection = settings.selection()
+        findings = informational.quiet(triage.findings(result, selection), selection, result.outside)
         if args.write_baseline:
             _write_baseline(findings, settings, args.write_baseline)
             return EXIT_OK
         if args.baseline:
+            before = len(findings)
             findings = _new_findings(findings, settings, args.baseline)
+            _say_hidden(before - len(findings), args.baseline)
+        if args.fix or args.diff:
+            fixed = _fix(args, findings, result, texts)
+            if args.diff:
+                return EXIT_FINDINGS if fixed and not args.exit_zero else EXIT_OK
+            findings = [finding for finding in findings if id(finding) not in fixed]
         run = report.Run(findings, result.files, str(settings.root), settings.fail_on, args.quiet, settings.severities,
                          _checked(result, options.policy),
-                         unchecked=tuple(dict.fromkeys(error.path for error in result.errors)))
-        _output(report.choose(args.format, os.environ), run, args.output)
+                         unchecked=tuple(dict.fromkeys(error.path for error in result.errors)),
+                         explain=args.explain or args.verbose, colour=_colour(args.color), statistics=args.statistics)
+        chosen = report.choose(args.format, os.environ)
+        _output(chosen, run, args.output)
+        if args.statistics and chosen != "text":
+            from validator.report.text import statistics
+
+            sys.stderr.writelines(row + "\n" for row in statistics(findings))
         if args.verbose:
             from validator.report import verbose
 
@@ -56,7 +77,56 @@ def run(args: argparse.Namespace) -> int:
     if result.errors:
         report_internal_errors(result.errors, debug=args.debug)
         return EXIT_INTERNAL
+    if args.exit_zero:
+        return EXIT_OK
     return EXIT_FINDINGS if any(finding.severity >= settings.fail_on for finding in findings) else EXIT_OK
+
+
+def _fix(args: argparse.Namespace, findings: list[Finding], result: engine.Result, texts: dict[str, str]) -> set[int]:
+    """`--fix` / `--diff`: the ids of the findings fixed (or that would be)."""
+    from validator.fixes import apply
+
+    read = [*result.files, *(result.workspace.texts() if result.workspace is not None else ())]
+    fixed = apply.run(findings, read, unsafe=args.unsafe_fixes, write=not args.diff, refuse=args.output,
+                      given=texts)
+    if args.fix and not args.diff:
+        plural = "s" if len(fixed) != 1 else ""
+        print(f"owui-validate: fixed {len(fixed)} value{plural}", file=sys.stderr)
+    return fixed
+
+
+def _stdin(args: argparse.Namespace) -> dict[str, str]:
+    """`check -`: standard input, checked and reported under --stdin-filename."""
+    if "-" not in args.paths:
+        if args.stdin_filename:
+            raise UsageError("--stdin-filename names standard input: give `-` as the path too")
+        return {}
+    from validator.sources.files import SourceError, decode
+
+    name = os.path.normpath(args.stdin_filename) if args.stdin_filename else STDIN_NAME
+    try:
+        return {name: decode(sys.stdin.buffer.read(), name)}
+    except SourceError as exc:
+        raise UsageError(f"standard input ({name}): {exc.finding.message}") from None
+
+
+def _tracked() -> list[str]:
+    from validator.sources import repository
+
+    return repository.tracked(".")
+
+
+def _colour(choice: str) -> bool | None:
+    """--color always/never, else FORCE_COLOR (set and not `0`), else None: on a terminal, unless NO_COLOR."""
+    if choice != "auto":
+        return choice == "always"
+    force = os.environ.get("FORCE_COLOR")
+    return True if force is not None and force not in ("", "0") else None
+
+
+def _say_hidden(count: int, source: str) -> None:
+    plural = "s" if count != 1 else ""
+    print(f"owui-validate: the baseline {source} hid {count} finding{plural} recorded there", file=sys.stderr)
 
 
 def _checked(result: engine.Result, policy: Policy) -> list[Checked]:

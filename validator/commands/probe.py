@@ -89,16 +89,16 @@ def _check_url(url: str, insecure: bool) -> None:
 
 
 def _policy(args: argparse.Namespace) -> Policy:
-    from validator.openwebui import versions
-    from validator.settings.policy import Policy
+    """The same configuration file and flags as `check` (validator.settings.project)."""
+    from pathlib import Path
 
-    if not args.target_version:
-        return Policy()
+    from validator.errors import UsageError as SettingsError
+    from validator.settings import project
+
     try:
-        versions.parse_version(args.target_version)
-    except ValueError as exc:
-        raise UsageError(f"--target-version: {exc}") from None
-    return Policy(target_version=args.target_version)
+        return project.load(args, Path.cwd()).config.policy
+    except SettingsError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _expectation(args: argparse.Namespace, policy: Policy) -> Expectation | None:
@@ -110,9 +110,15 @@ def _expectation(args: argparse.Namespace, policy: Policy) -> Expectation | None
         if reading.outcome == "rejected":
             raise UsageError(f"--expect {quote(args.expect)}: Open WebUI rejects it ({reading.reason}); "
                              "give a value such as 4w, 2h or 0s")
+        if reading.meaningful_ignored:
+            # `1mo` is one minute to Open WebUI: the probe compares against what it will really do.
+            ignored = ", ".join(repr(span.text) for span in reading.meaningful_ignored)
+            print(f"owui-validate: warning: --expect {args.expect!r} is read by Open WebUI as "
+                  f"{durations.in_words(reading.seconds or 0)} (it ignores {ignored}); the probe expects that",
+                  file=sys.stderr)
         return Expectation(reading, "--expect")
-    if args.config:
-        return _from_files(args.config, policy)
+    if args.deployment_files:
+        return _from_files(args.deployment_files, policy)
     return None
 
 

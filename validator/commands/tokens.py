@@ -26,26 +26,25 @@ def margin(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+    from pathlib import Path
+
     from validator import engine
+    from validator.errors import UsageError
     from validator.harness.plan import prove
-    from validator.openwebui import versions
-    from validator.settings.policy import Policy
     from validator.report import tokens as text
+    from validator.settings import project
 
     try:
         seconds = margin(args.margin)
-    except ValueError as exc:
+        # The same configuration file and flags as `check`: one verdict on the same environment.
+        settings = project.load(args, Path.cwd())
+    except (ValueError, UsageError) as exc:
         print(f"owui-validate: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    overrides: dict[str, object] = {"allow_no_expiry": args.allow_no_expiry}
-    if args.target_version is not None:
-        try:
-            versions.parse_version(args.target_version)
-        except ValueError as exc:
-            print(f"owui-validate: error: --target-version: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-        overrides["target_version"] = args.target_version
-    policy = Policy(**overrides)  # type: ignore[arg-type]
+    policy = settings.config.policy
+    if args.allow_no_expiry:
+        policy = replace(policy, allow_no_expiry=True)
     code = None
     if args.openwebui is not None:
         import os
@@ -57,8 +56,9 @@ def run(args: argparse.Namespace) -> int:
         except CodeError as exc:
             print(f"owui-validate: error: --openwebui {exc}", file=sys.stderr)
             return EXIT_USAGE
-    result = engine.check(args.paths or ["."], engine.Options(policy=policy, assume_openwebui=args.assume_openwebui))
-    report = prove(result, policy, seconds, code=code)
+    options = replace(settings.options(args.assume_openwebui), policy=policy)
+    result = engine.check(settings.files(args.paths or ["."]), options)
+    report = prove(result, policy, seconds, code=code, enabled=settings.selection().enabled)
     if args.format == "json":
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:

@@ -8,6 +8,7 @@ values: the report describes them by length and fingerprint.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -106,7 +107,9 @@ def _key(deployment: Deployment, env: AuthEnvironment, policy: Policy) -> tuple[
         public = keys.matching_default(setting.value, policy.known_default_keys)
         note = f"{setting.name} at {setting.location}"
         if public is not None:
-            note += f": the publicly known key {public!r}"
+            # Published defaults may be named; a team's own list of burned keys may not.
+            note += (f": the publicly known key {public!r}" if public in keys.known_default_keys()
+                     else ": a key listed in known-default-keys")
         return (SigningKey(setting.value, public=public),
                 Key(origin="configured", variable=variable, description=secrets.describe(setting.value), note=note))
     if effective.state == "unresolved":
@@ -138,18 +141,24 @@ def _key(deployment: Deployment, env: AuthEnvironment, policy: Policy) -> tuple[
 
 
 def evaluate(paths: list[str], policy: Policy, margin: int, *, assume_openwebui: bool = False,
-             code: ReleaseCode | None = None) -> TokensReport:
-    """Find the Open WebUI environments as `check` does, and run the seven checks on each; with a
-    release's own code, run every value through it too (validator.harness.crosscheck)."""
+             code: ReleaseCode | None = None, options: Options | None = None,
+             enabled: Callable[[str], bool] = lambda _: True) -> TokensReport:
+    """Find the Open WebUI environments as `check` does (with its `options`, when given), and run the
+    seven checks on each; a failed check whose rule the configuration does not select fails nothing.
+    With a release's own code, run every value through it too (validator.harness.crosscheck)."""
+    from dataclasses import replace
+
     from validator import engine
 
-    return prove(engine.check(paths, engine.Options(policy=policy, assume_openwebui=assume_openwebui)), policy, margin,
-                 code=code)
+    options = replace(options, policy=policy) if options else engine.Options(policy, assume_openwebui)
+    return prove(engine.check(paths, options), policy, margin, code=code, enabled=enabled)
 
 
-def prove(result: engine.Result, policy: Policy, margin: int, *, code: ReleaseCode | None = None) -> TokensReport:
+def prove(result: engine.Result, policy: Policy, margin: int, *, code: ReleaseCode | None = None,
+          enabled: Callable[[str], bool] = lambda _: True) -> TokensReport:
     """The seven checks on each Open WebUI environment `check` found (and the release's own code on
-    each value, given one); a bug met in one environment is added to `result.errors` (the command
+    each value, given one); a failed check whose rule the configuration does not select fails
+    nothing, as in `check`. A bug met in one environment is added to `result.errors` (the command
     exits 3), and the others are still proved."""
     from validator import engine
 
@@ -161,9 +170,11 @@ def prove(result: engine.Result, policy: Policy, margin: int, *, code: ReleaseCo
         except Exception as exc:  # noqa: BLE001 - reported as an internal error, never dropped
             result.errors.append(engine.InternalError(deployment.location.path, exc))
             continue
+        passed = all(check.status != "fail" or (check.rule is not None and not enabled(check.rule))
+                     for check in checks)
         environments.append(Environment(
             name=deployment.name, kind=deployment.kind, source=str(deployment.location), lifetime=planned.lifetime,
-            key=planned.key, checks=checks, passed=all(check.status != "fail" for check in checks)))
+            key=planned.key, checks=checks, passed=passed))
     compared = None
     if code is not None:
         from validator.harness import crosscheck

@@ -286,10 +286,17 @@ def _not_expired_at_issue(setup: Setup, second: int) -> Check:
     return _result(5, "fail", f"issued now: {outcome.verdict}", None, outcome.instants)
 
 
+def _shown(key: str) -> str:
+    """Published defaults may be named; a team's own list of burned keys (known-default-keys) may not."""
+    from validator.openwebui import keys
+
+    return key if key in keys.known_default_keys() else "<listed in known-default-keys>"
+
+
 def _forgery(setup: Setup, second: int) -> Check:
-    forgers = [(name, name) for name in setup.public_keys]
+    forgers = [(_shown(name), name) for name in setup.public_keys]
     if setup.key.public is not None and setup.key.value not in setup.public_keys:
-        forgers.append((f"{setup.key.public} (as written in this deployment)", setup.key.value))
+        forgers.append((f"{_shown(setup.key.public)} (as written in this deployment)", setup.key.value))
     now = _at(second)
     accepted: list[str] = []
     outcome: _Outcome | None = None

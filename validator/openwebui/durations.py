@@ -192,6 +192,23 @@ def suggest(raw: str) -> str | None:
     return None
 
 
+def fix(raw: str) -> tuple[str, bool] | None:
+    """(the value to write instead, whether the author's intent is certain), or None when no fix is:
+    a misspelt unit (`1H`, `7days`) or a space (`30 d`) is certain; a bare number (`3600`) guesses
+    seconds; months and years (`1mo`) have no exact length and get no fix."""
+    found = _NUMBER_AND_WORD.match(raw)
+    if not found:
+        return None
+    number, word = found.groups()
+    if not word:
+        return (f"{number}s", False) if float(number) > 0 and raw.strip() == number else None
+    if word in _UNIT_FIXES:
+        return f"{number}{_UNIT_FIXES[word]}", True
+    if word in ("ms", "s", "m", "h", "d", "w") and raw != f"{number}{word}":
+        return f"{number}{word}", True
+    return None
+
+
 def truncated_lifetime(delta: timedelta) -> int:
     """`exp - iat` of a token issued now, in whole seconds, as PyJWT writes them (both truncated)."""
     now = datetime.now(timezone.utc)

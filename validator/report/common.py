@@ -16,6 +16,12 @@ from validator.findings import Finding, Severity
 
 TOOL = "owui-validate"
 HOMEPAGE = "https://github.com/owui-config-validator/owui-config-validator"
+# docs/rules/OWxxx.md, generated from the rule docstrings (validator.generate).
+RULE_DOCS = f"{HOMEPAGE}/blob/main/docs/rules"
+
+
+def help_uri(code: str) -> str:
+    return f"{RULE_DOCS}/{code}.md"
 
 SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 GITHUB_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -49,6 +55,12 @@ class Run:
     deployments: Sequence[Checked] = ()
     # Files an internal error kept from being checked (exit 3): no summary may call them clean.
     unchecked: Sequence[str] = ()
+    # Text output: each finding's explanation under it (--explain, --verbose).
+    explain: bool = False
+    # Text output: True/False forced (--color, FORCE_COLOR), None to ask the stream.
+    colour: bool | None = None
+    # A count of findings per code (--statistics).
+    statistics: bool = False
 
     def path(self, path: str) -> str:
         return paths.relative(path, self.root)

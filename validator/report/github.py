@@ -27,7 +27,8 @@ def command(run: Run, finding: Finding) -> str:
         fields.append(("endLine", str(where.end_line)))
     fields += [("endColumn", str(where.end_column)), ("title", finding.code)]
     properties = ",".join(f"{name}={_property(value)}" for name, value in fields)
-    return f"::{GITHUB_COMMAND[finding.severity]} {properties}::{_data(finding.message)}"
+    # Annotations are read in a browser, with room for the explanation (as SARIF carries it).
+    return f"::{GITHUB_COMMAND[finding.severity]} {properties}::{_data(finding.full_message)}"
 
 
 def render(run: Run, stream: TextIO) -> None:

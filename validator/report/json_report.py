@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from validator import __version__
 from validator.findings import Finding, Severity
-from validator.report.common import TOOL, Run, counts
+from validator.report.common import TOOL, Run, counts, help_uri
 
 if TYPE_CHECKING:
     from validator.rules.base import Rule
@@ -32,7 +32,10 @@ class JsonFinding(_Model):
     code: str = Field(description="Rule code, e.g. OW101; `owui-validate rule CODE` explains it.")
     name: str = Field(description="Rule name, e.g. jwt-expiry-rejected.")
     severity: SeverityName
-    message: str = Field(description="What Open WebUI will do and how to fix it; never holds a secret value.")
+    message: str = Field(description="What Open WebUI will do and how to fix it, short; never holds a secret value.")
+    explanation: str = Field("", description="Why, in full (text output shows it with --explain); never holds a "
+                             "secret value.")
+    help_uri: str = Field("", description="The rule's documentation (docs/rules/CODE.md).")
     path: str = Field(description="Relative to the project root, with `/`.")
     line: int = Field(ge=1)
     column: int = Field(ge=1, description="1-based, in characters.")
@@ -92,7 +95,8 @@ def _finding(run: Run, finding: Finding, names: dict[str, str]) -> JsonFinding:
     where = finding.location
     return JsonFinding(
         code=finding.code, name=names.get(finding.code, ""), severity=str(finding.severity),  # type: ignore[arg-type]
-        message=finding.message, path=run.path(where.path), line=where.line, column=where.column,
+        message=finding.message, explanation=finding.explanation, help_uri=help_uri(finding.code),
+        path=run.path(where.path), line=where.line, column=where.column,
         end_line=where.end_line, end_column=where.end_column, variable=finding.variable,
         value_fingerprint=finding.value_fingerprint, deployments=list(finding.deployments),
         fingerprint=run.fingerprint(finding),

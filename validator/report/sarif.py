@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from validator import __version__
 from validator.findings import Finding
-from validator.report.common import HOMEPAGE, SARIF_LEVEL, TOOL, Run, doc_sections
+from validator.report.common import HOMEPAGE, SARIF_LEVEL, TOOL, Run, doc_sections, help_uri
 
 if TYPE_CHECKING:
     from validator.rules.base import Rule
@@ -32,6 +32,7 @@ def _rule(rule: type[Rule], run: Run) -> dict[str, Any]:
         "name": rule.name,
         "shortDescription": {"text": rule.summary()},
         "fullDescription": {"text": full.strip() or rule.summary()},
+        "helpUri": help_uri(rule.code),
         "help": {"text": doc, "markdown": doc},
         "defaultConfiguration": {"level": SARIF_LEVEL[run.rule_severity.get(rule.code, rule.severity)]},
     }
@@ -58,7 +59,7 @@ def _result(run: Run, finding: Finding, index: dict[str, int]) -> dict[str, Any]
         result["ruleIndex"] = index[finding.code]
     result.update({
         "level": SARIF_LEVEL[finding.severity],
-        "message": {"text": finding.message},
+        "message": {"text": finding.full_message},
         "locations": [_location(run, finding)],
         "partialFingerprints": {FINGERPRINT: run.fingerprint(finding)},
     })

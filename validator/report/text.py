@@ -13,8 +13,11 @@ _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.I
 _BOLD, _RESET = "\033[1m", "\033[0m"
 
 
-def use_colour(stream: TextIO) -> bool:
-    """Only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+def use_colour(stream: TextIO, forced: bool | None = None) -> bool:
+    """As forced (--color, FORCE_COLOR); else only on a terminal, and never when NO_COLOR is set
+    (https://no-color.org)."""
+    if forced is not None:
+        return forced
     return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()
 
 
@@ -39,13 +42,32 @@ def summary(findings: Sequence[Finding], files: int, unchecked: int = 0) -> str:
     return f"Found {len(findings)} problem{'s' if len(findings) != 1 else ''} ({', '.join(parts)}) in {files} file{'s' if files != 1 else ''}."
 
 
-def write(findings: Sequence[Finding], files: int, stream: TextIO, *, quiet: bool = False, unchecked: int = 0) -> None:
-    colour = use_colour(stream)
+def statistics(findings: Sequence[Finding]) -> list[str]:
+    """`count  CODE  name`, most frequent first (--statistics)."""
+    from collections import Counter
+
+    from validator.rules import catalog
+
+    rules = catalog()
+    tally = Counter(finding.code for finding in findings)
+    width = len(str(max(tally.values(), default=0)))
+    return [f"{count:>{width}}  {code}  {rules[code].name if code in rules else ''}".rstrip()
+            for code, count in sorted(tally.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def write(findings: Sequence[Finding], files: int, stream: TextIO, *, quiet: bool = False, explain: bool = False,
+          colour: bool | None = None, counts: bool = False, unchecked: int = 0) -> None:
+    tinted = use_colour(stream, colour)
     for finding in findings:
-        stream.write(line(finding, colour) + "\n")
+        stream.write(line(finding, tinted) + "\n")
+        if explain and finding.explanation:
+            stream.write(f"    {printable(finding.explanation)}\n")
+    if counts:
+        stream.writelines(row + "\n" for row in statistics(findings))
     if not quiet:
         stream.write(summary(findings, files, unchecked) + "\n")
 
 
 def render(run: Run, stream: TextIO) -> None:
-    write(run.findings, len(run.files), stream, quiet=run.quiet, unchecked=len(run.unchecked))
+    write(run.findings, len(run.files), stream, quiet=run.quiet, explain=run.explain, colour=run.colour,
+          counts=run.statistics, unchecked=len(run.unchecked))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from validator import secrets
-from validator.findings import Finding, Severity
+from validator.findings import Finding, Fix, Severity
 from validator.location import Location
 from validator.settings.policy import Policy
 from validator.schema import AuthEnvironment
@@ -33,7 +33,8 @@ class Rule:
 
     @classmethod
     def finding(cls, message: str, location: Location, *, severity: Severity | None = None,
-                setting: Setting | None = None, deployment: Deployment | None = None) -> Finding:
+                setting: Setting | None = None, deployment: Deployment | None = None, explanation: str = "",
+                fix: Fix | None = None) -> Finding:
         value = setting.value if setting is not None else None
         return Finding(
             code=cls.code,
@@ -43,6 +44,8 @@ class Rule:
             variable=setting.name if setting is not None else "",
             value_fingerprint=secrets.fingerprint(value) if value else "",
             deployments=(deployment.name,) if deployment is not None else (),
+            explanation=explanation,
+            fix=fix,
         )
 
 

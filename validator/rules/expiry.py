@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Iterator
 
-from validator.findings import Finding, Severity
+from validator.findings import Finding, Fix, Severity
 from validator.redaction import quote
 from validator.openwebui import durations, versions
 from validator.openwebui.durations import Reading
@@ -44,6 +44,13 @@ class RejectedExpiry(Rule):
     ```env
     JWT_EXPIRES_IN=1h
     ```
+
+    ## Fix
+    `--fix` rewrites the value where the intent is certain (safe): a misspelt or upper-case unit
+    (`1H` -> `1h`, `10mins` -> `10m`) and a space between number and unit (`30 d` -> `30d`).
+    Where the unit is a guess, only with `--unsafe-fixes`: a bare number becomes seconds
+    (`3600` -> `3600s`), and Helm's unquoted number is quoted with a unit (`2419200` ->
+    `"2419200s"`). Only the value changes; quotes, comments and line endings stay as they are.
     """
 
     code = "OW101"
@@ -73,6 +80,10 @@ class PartlyIgnoredExpiry(Rule):
     ```env
     JWT_EXPIRES_IN=4w
     ```
+
+    ## Fix
+    `--fix` rewrites a misspelt unit it can read with certainty (`7days` -> `7d`, safe). Months and
+    years (`1mo`, `1y`) have no exact length in Open WebUI's units: no fix, choose the lifetime.
     """
 
     code = "OW102"
@@ -224,7 +235,10 @@ class SeedsStoredSetting(Rule):
     """JWT_EXPIRES_IN only seeds the stored setting on the first start.
 
     ## What it does
-    Reports JWT_EXPIRES_IN in deployments where persistent config is on (the default).
+    Reports JWT_EXPIRES_IN in deployments where persistent config is on (the default). Since that
+    is nearly every deployment, it is reported once per run by default: one note at the first
+    value, naming every deployment it concerns. `--select OW108`, or OW108 in the configuration's
+    `select` or `severity`, reports it at each value.
 
     ## Why is this bad?
     On first start Open WebUI copies the value into its database (`auth.jwt_expiry`); from then
@@ -299,8 +313,7 @@ _EXPONENT = re.compile(r"^\s*\d+(?:\.\d+)?e\+\d+\s*$")
 def _fix(raw: str) -> str:
     if _EXPONENT.match(raw) and math.isfinite(float(raw)):
         seconds = float(raw)
-        return (f"; it is the number {seconds:.0f} as Helm prints an unquoted number: quote the value in the "
-                f"values file and give it a unit, e.g. `\"{durations.canonical(seconds)}\"`")
+        return f"; quote it with a unit: `\"{durations.canonical(seconds)}\"`"
     fixed = durations.suggest(raw)
     if fixed is None:
         return ""
@@ -308,6 +321,18 @@ def _fix(raw: str) -> str:
     if stripped.lstrip("-").isdigit() and fixed != f"{stripped}s":
         return f"; use `{stripped}s` or `{fixed}`"
     return f"; use `{fixed}`"
+
+
+def _fix_for(setting: Setting, raw: str, rule: type[Rule]) -> Fix | None:
+    """The rewrite of a rejected or partly ignored value (validator.fixes applies it). Helm's
+    `2.4192e+06` is the unquoted `2419200` in the values file: quoted with a unit, a guess."""
+    if rule not in (RejectedExpiry, PartlyIgnoredExpiry):
+        return None
+    if _EXPONENT.match(raw):
+        number = f"{float(raw):.0f}"
+        return Fix(setting.location, number, f'"{number}s"', safe=False)
+    fixed = durations.fix(raw)
+    return Fix(setting.location, raw, fixed[0], safe=fixed[1]) if fixed else None
 
 
 def check(subject: Subject) -> Iterator[Finding]:
@@ -323,10 +348,9 @@ def check(subject: Subject) -> Iterator[Finding]:
     yield from value_findings(subject, setting, reading)
     if subject.env.persistent_config is not False and not subject.deployment.template:
         yield SeedsStoredSetting.finding(
-            "JWT_EXPIRES_IN only seeds the stored setting auth.jwt_expiry on the first start; after that, "
-            "changing it has no effect unless ENABLE_PERSISTENT_CONFIG=False "
-            "(or edit Admin Panel > Settings > General > JWT Expiration)",
-            setting.location, setting=setting, deployment=subject.deployment)
+            "JWT_EXPIRES_IN only seeds the stored setting auth.jwt_expiry on the first start",
+            setting.location, explanation="After that, changing it has no effect unless ENABLE_PERSISTENT_CONFIG="
+            "False (or edit Admin Panel > Settings > General > JWT Expiration).", setting=setting, deployment=subject.deployment)
 
 
 def _unset(subject: Subject) -> Iterator[Finding]:
@@ -344,12 +368,15 @@ def value_findings(subject: Subject, setting: Setting, reading: Reading) -> Iter
     raw, policy, deployment = reading.raw, subject.policy, subject.deployment
     written = f"{setting.name}={quote(raw)}"
 
-    def report(rule: type[Rule], message: str, severity: Severity | None = None) -> Finding:
-        return rule.finding(message, setting.location, severity=severity, setting=setting, deployment=deployment)
+    def report(rule: type[Rule], message: str, severity: Severity | None = None, explanation: str = "") -> Finding:
+        return rule.finding(message, setting.location, severity=severity, setting=setting, deployment=deployment,
+                            explanation=explanation, fix=_fix_for(setting, raw, rule))
 
     if reading.outcome == "rejected":
-        yield report(RejectedExpiry, f"{written} is rejected by Open WebUI ({reading.reason}): "
-                     f"every sign-up and sign-in fails with HTTP 500{_fix(raw)}")
+        helm = _EXPONENT.match(raw)
+        yield report(RejectedExpiry, f"{written} is rejected by Open WebUI: every sign-in fails with HTTP 500"
+                     f"{_fix(raw)}", explanation=f"Open WebUI rejects it: {reading.reason}."
+                     + (f" It is the number {float(raw):.0f} as Helm prints an unquoted number." if helm else ""))
         return
     if reading.meaningful_ignored:
         yield report(PartlyIgnoredExpiry, f"{written} is read as {meaning(reading)}: Open WebUI "
@@ -357,23 +384,23 @@ def value_findings(subject: Subject, setting: Setting, reading: Reading) -> Iter
         return
     if reading.outcome == "never":
         if not policy.allow_no_expiry:
-            yield report(NeverExpires, f"{written}: tokens never expire ({reading.reason}); "
-                         "a leaked token stays valid until the key is rotated")
+            yield report(NeverExpires, f"{written}: tokens never expire; a leaked token stays valid until the key "
+                         "is rotated", explanation=f"Open WebUI reads it so: {reading.reason}.")
     elif reading.outcome == "negative":
-        yield report(NegativeExpiry, f"{written} is a negative lifetime of "
-                     f"{durations.in_words(reading.seconds or 0)}: every token is expired when issued, so sign-in "
-                     "succeeds but the next request is refused")
+        yield report(NegativeExpiry, f"{written} is a negative lifetime: every token is expired when issued",
+                     explanation=f"The lifetime is {durations.in_words(reading.seconds or 0)}: sign-in succeeds but "
+                     "the next request is refused.")
     else:
         yield from _policy(report, written, reading.seconds or 0.0, subject)
     if not reading.admin_panel_savable:
-        yield report(NotSavableInAdminPanel, f"{written} works from the environment, but the Admin "
-                     "Panel cannot save it (it takes -1, 0 or one number-unit pair"
-                     f"{_single_pair(reading)}): saving Settings > General there silently drops the setting")
+        yield report(NotSavableInAdminPanel, f"{written}: saving Settings > General in the Admin Panel drops it"
+                     f"{_single_pair(reading)}", explanation="It works from the environment, but the Admin Panel "
+                     "takes only -1, 0 or one number-unit pair, and silently drops anything else when saved.")
 
 
 def _single_pair(reading: Reading) -> str:
     seconds = reading.seconds
-    return f" such as `{durations.canonical(seconds)}`" if seconds and seconds > 0 else ""
+    return f"; write `{durations.canonical(seconds)}`" if seconds and seconds > 0 else ""
 
 
 def _policy(report, written: str, seconds: float, subject: Subject) -> Iterator[Finding]:  # type: ignore[no-untyped-def]
@@ -383,8 +410,8 @@ def _policy(report, written: str, seconds: float, subject: Subject) -> Iterator[
         yield report(ExpiryAboveMaximum, f"{written} gives tokens {words}, above the policy maximum "
                      f"of {durations.in_words(policy.max_seconds)} (max-jwt-expiry={policy.max_jwt_expiry})")
     elif seconds < 1:
-        yield report(ExpiryBelowMinimum, f"{written} gives tokens {words}: PyJWT writes `exp` in whole "
-                     "seconds, so every token expires within a second of sign-in", Severity.ERROR)
+        yield report(ExpiryBelowMinimum, f"{written} gives tokens {words}: every token expires within a second "
+                     "of sign-in", Severity.ERROR, explanation="PyJWT writes `exp` in whole seconds.")
     elif seconds < policy.min_seconds:
         yield report(ExpiryBelowMinimum, f"{written} gives tokens {words}, below the policy minimum "
                      f"of {durations.in_words(policy.min_seconds)}: users are signed out after {words}")

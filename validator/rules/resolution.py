@@ -6,6 +6,9 @@ from validator.findings import Finding, Severity
 from validator.rules.base import Rule
 from validator.sources.model import Deployment, Setting
 
+# Longer reasons (template expressions) go to the explanation: a text line stays short.
+REASON_IN_MESSAGE = 60
+
 
 class Unresolved(Rule):
     """The value cannot be resolved from the files checked, so it is not checked.
@@ -40,5 +43,8 @@ class Unresolved(Rule):
     @classmethod
     def about(cls, setting: Setting, deployment: Deployment) -> Finding:
         reason = setting.unresolved or "its value is not in the files checked"
+        if len(reason) > REASON_IN_MESSAGE:
+            return cls.finding(f"{setting.name} cannot be resolved here: not checked", setting.location,
+                               setting=setting, deployment=deployment, explanation=f"Why: {reason}.")
         return cls.finding(f"{setting.name} cannot be resolved ({reason}): not checked", setting.location,
                            setting=setting, deployment=deployment)

@@ -254,9 +254,9 @@ def check(subject: Subject) -> Iterator[Finding]:
     elif key.state == "empty" and key.setting is not None and key.setting.name == "WEBUI_SECRET_KEY":
         if subject.env.auth_enabled is not False:
             yield EmptyKey.finding(
-                "WEBUI_SECRET_KEY is set but empty: with authentication on, Open WebUI refuses to start "
-                "(an empty variable is not an unset one, so no default or generated key applies)",
-                key.setting.location, setting=key.setting, deployment=deployment)
+                "WEBUI_SECRET_KEY is set but empty: with authentication on, Open WebUI refuses to start",
+                key.setting.location, explanation="An empty variable is not an unset one, so no default or "
+                "generated key applies.", setting=key.setting, deployment=deployment)
     elif key.state in ("generated", "missing"):
         yield from _missing(subject, key.setting)
 
@@ -268,18 +268,21 @@ def _alias(subject: Subject) -> Iterator[Finding]:
     if primary is not None:
         message = ("WEBUI_JWT_SECRET_KEY is deprecated and ignored here: WEBUI_SECRET_KEY is also set and wins; "
                    "remove the alias")
+        explanation = ""
         severity = Severity.WARNING
     elif subject.env.official_image and alias.value != "":
-        message = ("WEBUI_JWT_SECRET_KEY alone does not work in the official image: it sets WEBUI_SECRET_KEY=\"\" "
-                   "and never reads the alias, and start.sh generates no key while the alias is set, so the "
-                   "server starts with an empty key and refuses to run; rename it to WEBUI_SECRET_KEY")
+        message = ("WEBUI_JWT_SECRET_KEY alone: the official image starts with an empty key and refuses to run; "
+                   "rename it to WEBUI_SECRET_KEY")
+        explanation = ("The image sets WEBUI_SECRET_KEY=\"\" and never reads the alias, and start.sh generates no "
+                       "key while the alias is set, so the server starts with an empty key.")
         severity = Severity.ERROR
     else:
         message = ("WEBUI_JWT_SECRET_KEY is deprecated: Open WebUI reads it only because WEBUI_SECRET_KEY is "
                    "unset; rename it to WEBUI_SECRET_KEY")
+        explanation = ""
         severity = Severity.WARNING
     yield DeprecatedAlias.finding(message, alias.assigned or alias.location, severity=severity, setting=alias,
-                                  deployment=subject.deployment)
+                                  deployment=subject.deployment, explanation=explanation)
 
 
 def _strength(subject: Subject, setting: Setting) -> Iterator[Finding]:
@@ -292,24 +295,23 @@ def _strength(subject: Subject, setting: Setting) -> Iterator[Finding]:
         shown = f"the publicly known key {value.strip()!r}" if keys.is_known_default(value) \
             else "a key listed in known-default-keys"
         yield PublicKey.finding(
-            f"{name} is {shown}: anyone can sign session tokens Open WebUI accepts (releases that check "
-            "only the user id: for any user; 0.12: from any token a user was ever issued, even an expired one, "
-            "which carries the session stamp); generate a new one with `openssl rand -hex 32`",
-            setting.location, setting=setting, deployment=deployment)
+            f"{name} is {shown}: anyone can forge session tokens; generate one with `openssl rand -hex 32`",
+            setting.location, explanation="Releases that check only the user id accept a forged token for any "
+            "user; 0.12 accepts one made from any token a user was ever issued, even an expired one, which "
+            "carries the session stamp.", setting=setting, deployment=deployment)
         return
     length = len(value.encode("utf-8", "surrogatepass"))
     if length < policy.min_secret_key_length:
         yield ShortKey.finding(
             f"{name} is {length} bytes (sha256 {secrets.fingerprint(value)}), shorter than "
-            f"{policy.min_secret_key_length}: HS256 needs at least 32 bytes (RFC 7518 section 3.2); "
-            "generate one with `openssl rand -hex 32`",
-            setting.location, setting=setting, deployment=deployment)
+            f"{policy.min_secret_key_length}; generate one with `openssl rand -hex 32`",
+            setting.location, explanation="HS256 needs a key of at least 32 bytes (RFC 7518 section 3.2).", setting=setting, deployment=deployment)
     strength = estimate(value)
     if strength.weakness is not None:
         yield WeakKey.finding(
-            f"{name} has low entropy: {strength.weakness}, about {strength.bits:.0f} bits "
-            f"({secrets.describe(value)}); generate one with `openssl rand -hex 32`",
-            setting.location, setting=setting, deployment=deployment)
+            f"{name} has low entropy, about {strength.bits:.0f} bits (sha256 {secrets.fingerprint(value)}); "
+            "generate one with `openssl rand -hex 32`",
+            setting.location, explanation=f"It has {strength.weakness} ({secrets.describe(value)}).", setting=setting, deployment=deployment)
 
 
 def _literal(subject: Subject, setting: Setting) -> Iterator[Finding]:
@@ -318,17 +320,17 @@ def _literal(subject: Subject, setting: Setting) -> Iterator[Finding]:
         return
     if deployment.kind == "compose-service" and setting.location.path == deployment.location.path:
         yield LiteralKey.finding(
-            f"{setting.name} is written literally in {setting.location.path}, which is committed: interpolate it "
-            f"(`{setting.name}: ${{{setting.name}}}`) and keep the value in an uncommitted .env or a secret store",
-            setting.location, setting=setting, deployment=deployment)
+            f"{setting.name} is written literally in a committed file: write `{setting.name}: ${{{setting.name}}}`",
+            setting.location, explanation=f"{setting.location.path} is committed: interpolate the key and keep its "
+            "value in an uncommitted .env or a secret store.", setting=setting, deployment=deployment)
     elif deployment.kind in ("k8s-workload", "k8s-patch", "helm-release"):
         helm = deployment.kind == "helm-release"
         exposed = "the chart copies it into the pod spec, which is" if helm else "pod specs and ConfigMaps are"
         yield LiteralKey.finding(
-            f"{setting.name} is written literally in {setting.location.path}, which is committed, and {exposed} "
-            "readable by anyone who may read the namespace: put the key in a Secret and reference it "
-            f"{'from extraEnvVars ' if helm else ''}with `valueFrom.secretKeyRef`",
-            setting.location, setting=setting, deployment=deployment)
+            f"{setting.name} is written literally in a committed file: put it in a Secret and use "
+            f"`valueFrom.secretKeyRef`{' in extraEnvVars' if helm else ''}",
+            setting.location, explanation=f"{setting.location.path} is committed, and {exposed} readable by anyone "
+            "who may read the namespace.", setting=setting, deployment=deployment)
 
 
 def _missing(subject: Subject, empty: Setting | None) -> Iterator[Finding]:
@@ -345,18 +347,22 @@ def _missing(subject: Subject, empty: Setting | None) -> Iterator[Finding]:
     replicas = deployment.replicas or 1
     if env.official_image:
         # An empty value is one finding at that value, naming every service that shares it.
-        message = (("WEBUI_SECRET_KEY is empty" if empty else f"{deployment.name} has no WEBUI_SECRET_KEY")
-                   + ": the official image's start.sh generates a new key in each container, so every recreate "
-                   "signs everyone out and loses OAuth sessions and MFA secrets")
+        message = ("WEBUI_SECRET_KEY is empty" if empty else "no WEBUI_SECRET_KEY") + ": a recreate signs everyone out"
+        explanation = ("" if empty else f"{deployment.name}: ") + ("the official image's start.sh generates a new key "
+                       "in each container, so every recreate signs everyone out and loses OAuth sessions and MFA "
+                       "secrets.")
     else:
-        message = (f"{deployment.name} has no WEBUI_SECRET_KEY: Open WebUI 0.9.6+ refuses to start unless its "
-                   "start script generates a key, and a generated key changes with every new container")
+        message = "no WEBUI_SECRET_KEY: each new container gets a new key, or Open WebUI 0.9.6+ refuses to start"
+        explanation = (f"{deployment.name}: Open WebUI 0.9.6+ refuses to start unless its start script generates "
+                       "a key, and a generated key changes with every new container.")
     if replicas > 1:
-        message += f"; with {replicas} replicas each has its own key, so users are signed out at random"
+        message += f" ({replicas} replicas, {replicas} keys)"
+        explanation += f" With {replicas} replicas each has its own key, so users are signed out at random."
     elif deployment.per_node:
-        message += ("; with deploy.mode: global each node runs a container with its own key, so users are "
-                    "signed out at random")
+        message += " (deploy.mode: global, a key per node)"
+        explanation += (" With deploy.mode: global each node runs a container with its own key, so users are "
+                        "signed out at random.")
     many = replicas > 1 or deployment.per_node
-    yield NoKey.finding(message + "; set WEBUI_SECRET_KEY from a secret", subject.at(empty),
+    yield NoKey.finding(message + "; set it from a secret", subject.at(empty),
                         severity=Severity.ERROR if many else Severity.WARNING,
-                        setting=empty, deployment=deployment)
+                        setting=empty, deployment=deployment, explanation=explanation)

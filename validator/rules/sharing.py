@@ -55,7 +55,10 @@ def check(subjects: Iterable[Subject]) -> Iterator[Finding]:
         for location, users in places.items():
             others = sorted({s.deployment.name for where, group in places.items() if where != location for s in group})
             setting = users[0].env.key.setting
+            shown = others[0] + (f" and {len(others) - 1} more" if len(others) > 1 else "")
             yield SharedKey.finding(
-                f"{setting.name} (sha256 {secrets.fingerprint(value)}) is also the key of {', '.join(others)}: "  # type: ignore[union-attr]
-                "tokens issued by one are accepted by the other; generate a separate key for each",
-                location, setting=setting, deployment=users[0].deployment)
+                f"{setting.name} (sha256 {secrets.fingerprint(value)}) is also the key of {shown}; "  # type: ignore[union-attr]
+                "generate a separate key for each",
+                location, setting=setting, deployment=users[0].deployment,
+                explanation="Tokens issued by one are accepted by the other"
+                + (f": {', '.join(others)}." if len(others) > 1 else "."))

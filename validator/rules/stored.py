@@ -62,9 +62,10 @@ def check(subject: Subject) -> Iterator[Finding]:
         return
     if setting.value is None:
         yield expiry.RejectedExpiry.finding(
-            f"{setting.name} is {setting.unresolved}: Open WebUI's parse_duration fails on it (TypeError), so every "
-            "sign-up and sign-in fails with HTTP 500; save a lifetime such as `4w` in Admin Panel > Settings > "
-            "General > JWT Expiration", setting.location, setting=setting, deployment=subject.deployment)
+            f"{setting.name} is {setting.unresolved}: every sign-in fails with HTTP 500; save a lifetime such as "
+            "`4w` in the Admin Panel", setting.location, setting=setting, deployment=subject.deployment,
+            explanation="Open WebUI's parse_duration fails on it (TypeError), so every sign-up and sign-in fails; "
+            "the setting is in Admin Panel > Settings > General > JWT Expiration.")
         return
     reading = subject.env.lifetime
     assert reading is not None
@@ -96,9 +97,10 @@ def _overrides(subjects: Iterable[Subject]) -> Iterator[Finding]:
         where = effective.stored_in.location.path if effective.stored_in is not None else stored.location.path
         yield StoredSettingOverrides.finding(
             f"stored setting {_shown(stored)} in {where} overrides JWT_EXPIRES_IN={quote(environment.value)}: Open WebUI "
-            f"uses the stored lifetime, {_lifetime(ours)}, not {_lifetime(theirs)} as written here; change it in "
-            "Admin Panel > Settings > General > JWT Expiration, or set ENABLE_PERSISTENT_CONFIG=False to make this "
-            "value authoritative", environment.location, setting=environment, deployment=deployment)
+            f"uses {_lifetime(ours)}, not {_lifetime(theirs)}", environment.location, setting=environment,
+            deployment=deployment, explanation="Open WebUI uses the stored lifetime, not the one written here. Change "
+            "it in Admin Panel > Settings > General > JWT Expiration, or set ENABLE_PERSISTENT_CONFIG=False to make "
+            "this value authoritative.")
 
 
 def _reading(setting: Setting) -> Reading | None:

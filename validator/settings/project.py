@@ -44,11 +44,12 @@ class Project:
     def finding_path(self, finding: Finding) -> str:
         return self.path(finding.location.path)
 
-    def files(self, requested: list[str]) -> list[str]:
-        """The files to check: directories walked, `exclude` applied (to named files too)."""
+    def files(self, requested: list[str], respect_gitignore: bool = True) -> list[str]:
+        """The files to check: directories walked (without what git ignores, unless told otherwise),
+        `exclude` applied (to named files too)."""
         from validator.sources import discover
 
-        found = discover.expand(requested)
+        found = discover.expand(requested, respect_gitignore=respect_gitignore)
         excluded = paths.matcher(self.config.exclude, str(self.root))
         return found if excluded is None else [path for path in found if not excluded(path)]
 

@@ -79,7 +79,7 @@ class _Compose:
     def __post_init__(self) -> None:
         self.directory = os.path.dirname(self.path)
         dotenv_path = os.path.normpath(os.path.join(self.directory, ".env"))
-        if os.path.lexists(dotenv_path):
+        if self.ws.exists(dotenv_path):
             self.dotenv_path = dotenv_path
             self.uses[dotenv_path] = None
             parsed = self._parse(dotenv_path)

@@ -121,16 +121,38 @@ def walk(root: str) -> Iterator[str]:
         stack.extend(reversed(subdirs))
 
 
-def expand(paths: list[str]) -> list[str]:
-    """Explicit files are always checked; directories are walked. Order kept, duplicates dropped."""
+def expand(paths: list[str], *, respect_gitignore: bool = False) -> list[str]:
+    """Explicit files are always checked; directories are walked, skipping what git ignores when
+    `respect_gitignore` (git is asked once, for every file found). Order kept, duplicates dropped."""
     seen: dict[str, None] = {}
+    walked: list[str] = []
     for path in paths:
         if os.path.isdir(path):
             for found in walk(path):
+                if found not in seen:
+                    walked.append(found)
                 seen.setdefault(found, None)
         else:
             seen.setdefault(normalise(path), None)
+    if respect_gitignore and walked:
+        from validator.sources import gitignore
+
+        ignored = gitignore.ignored(walked)
+        named = {normalise(path) for path in paths if not os.path.isdir(path)}
+        return [path for path in seen if path not in ignored or path in named]
     return list(seen)
+
+
+def guess_kind(text: str) -> Kind:
+    """For text with no telling name (standard input): YAML when it looks like a document, else an env file."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped == "---" or re.match(r"^[A-Za-z_][\w.-]*:(?:\s|$)", stripped) or stripped.startswith("- "):
+            return "yaml"
+        return "dotenv"
+    return "dotenv"
 
 
 def compose_files_in(directory: str, names: Callable[[str], list[str]]) -> list[str]:

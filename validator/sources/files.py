@@ -56,8 +56,11 @@ class Workspace:
     """Every file a run touches goes through here, so each is read and parsed only once, and the
     run knows every file it read (`--output` and `--write-baseline` must be none of them)."""
 
-    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, hidden: Callable[[str], bool] | None = None) -> None:
         self.max_bytes = max_bytes
+        # Files this run treats as absent (validator.sources.visibility: what git ignores).
+        self.hidden = hidden
+        self.given: set[str] = set()
         self._texts: dict[str, str | SourceError] = {}
         self._parsed: dict[tuple[str, str], object] = {}
         self._seen: dict[str, None] = {}
@@ -121,6 +124,11 @@ class Workspace:
             self._listings[directory] = names
         return names
 
+    def give(self, path: str, text: str) -> None:
+        """Text to check under `path` instead of the file (standard input)."""
+        self._texts[path] = text
+        self.given.add(path)
+
     def parsed(self, kind: str, path: str, parse: Callable[[str, str], T]) -> T:
         """`parse(text, path)` once per (kind, path); a SourceError is cached and re-raised too."""
         key = (kind, path)
@@ -143,7 +151,15 @@ class Workspace:
         if not keep_text and isinstance(self._texts.get(path), str):
             del self._texts[path]
 
+    def exists(self, path: str) -> bool:
+        """Whether the file is there for this run: on disk (or given) and not hidden."""
+        if isinstance(self._texts.get(path), str):
+            return True
+        return os.path.lexists(path) and not (self.hidden is not None and self.hidden(path))
+
     def _read(self, path: str) -> str:
+        if self.hidden is not None and self.hidden(path):
+            raise unreadable(Location(path), "file not found (git ignores it: a local file, absent where others check)")
         return decode(read_bytes(path, self.max_bytes), path)
 
 

@@ -22,7 +22,12 @@ _YTT = re.compile(r"^[ \t]*#@", re.MULTILINE)
 def load(ws: Workspace, path: str) -> ParsedFile:
     if os.path.isdir(path):
         return unlisted_directory(path)
-    kind = discover.explicit_kind(path)
+    if path in ws.given:
+        # Standard input: the name decides, else the content; it is no database.
+        kind = discover.kind_of(path) or ("json" if path.lower().endswith(".json")
+                                          else discover.guess_kind(ws.text(path)))
+    else:
+        kind = discover.explicit_kind(path)
     if kind == "yaml":
         return load_yaml(ws, path)
     if kind == "json":

@@ -1,1 +1,1 @@
-"""After the rules: which findings are kept (selection, suppressions, baseline) and how each is identified."""
+"""After the rules: which findings are kept (selection, suppressions, baseline, informational notes once) and how each is identified."""
