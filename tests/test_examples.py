@@ -22,6 +22,8 @@ BAD = [
     ("bad/dev.env", 2, 18, "OW203"),
     ("bad/dev.env", 3, 16, "OW106"),
     ("bad/dev.env", 3, 16, "OW108"),
+    ("bad/oauth.env", 4, 18, "OW210"),
+    ("bad/oauth.env", 5, 16, "OW108"),
     ("bad/production.env", 3, 26, "OW208"),
     ("bad/production.env", 4, 17, "OW105"),
     ("bad/production.env", 4, 17, "OW108"),

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from validator import secrets
 from validator.findings import Finding, Severity
 from validator.openwebui import keys, versions
+from validator.rules import fernet
 from validator.rules.base import Rule, Subject
 from validator.rules.resolution import Unresolved
 from validator.sources.model import Setting
@@ -259,6 +260,7 @@ def check(subject: Subject) -> Iterator[Finding]:
                 key.setting.location, setting=key.setting, deployment=deployment)
     elif key.state in ("generated", "missing"):
         yield from _missing(subject, key.setting)
+    yield from fernet.check(subject)
 
 
 def _alias(subject: Subject) -> Iterator[Finding]:
