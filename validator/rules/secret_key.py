@@ -23,8 +23,13 @@ class PublicKey(Rule):
     ## What it does
     Compares the key with Open WebUI's old fallback `t0p-s3cr3t` and a curated list of
     placeholders from tutorials and example files (plus `known-default-keys` from the config),
-    ignoring case and surrounding whitespace. With `target-version` below 0.9.6 it also reports
-    deployments without a key that would fall back to `t0p-s3cr3t`.
+    ignoring case and surrounding whitespace. It also recognises placeholder families, named in
+    the finding without quoting the key: instruction placeholders (`change-this-...`,
+    `your-...-key`, `put-...-here`, `<...>`, `xxx...`), a shell command written literally
+    (`$(openssl rand -base64 32)`, which compose and env files never run), a listed placeholder
+    with digits or words added (`supersecretkey123`), and the word secret, password or key with
+    digits (`mysecret2024`). With `target-version` below 0.9.6 it also reports deployments without
+    a key that would fall back to `t0p-s3cr3t`.
 
     ## Why is this bad?
     Session tokens are HS256 JWTs signed with this key. Anyone who knows it can mint tokens
@@ -297,6 +302,14 @@ def _strength(subject: Subject, setting: Setting) -> Iterator[Finding]:
             f"{name} is {shown}: anyone can sign session tokens Open WebUI accepts (releases that check "
             "only the user id: for any user; 0.12: from any token a user was ever issued, even an expired one, "
             "which carries the session stamp); generate a new one with `openssl rand -hex 32`",
+            setting.location, setting=setting, deployment=deployment)
+        return
+    family = keys.placeholder_family(value)
+    if family is not None:
+        # Only the family is named: the value is not a published one, so it is not quoted.
+        yield PublicKey.finding(
+            f"{name} is {family}, not a generated key ({secrets.describe(value)}): anyone who guesses it can "
+            "sign session tokens Open WebUI accepts; generate a new one with `openssl rand -hex 32`",
             setting.location, setting=setting, deployment=deployment)
         return
     length = len(value.encode("utf-8", "surrogatepass"))
