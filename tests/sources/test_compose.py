@@ -266,8 +266,8 @@ def test_missing_required_env_file_is_ow001_at_the_entry(tmp_path: Path) -> None
         ("OW001", "docker-compose.yml", 7, 15),
     ]
     finding = parsed.findings[0]
-    assert finding.severity is Severity.ERROR
-    assert finding.message.startswith("env_file ./prod.env cannot be read: file not found")
+    assert finding.severity is Severity.WARNING
+    assert finding.message.startswith("env_file ./prod.env does not exist and is not gitignored")
     assert "refuses to start" in finding.message and "webui" in finding.message
     webui = service(parsed, "webui")
     assert webui.settings["WEBUI_SECRET_KEY"].value == "k" and webui.settings["WEBUI_NAME"].value == "still read"

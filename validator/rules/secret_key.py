@@ -146,7 +146,11 @@ class NoKey(Rule):
     official image). It is an error when the service runs more than one replica: compose
     `deploy.replicas` or `scale`, Kubernetes `spec.replicas` or a HorizontalPodAutoscaler's
     `maxReplicas`, Helm `replicaCount` or `autoscaling.maxReplicas`. A key referenced from a
-    Secret that is not among the files checked is OW209 instead.
+    Secret that is not among the files checked is OW209 instead, and so is a key that may come
+    from an `env_file` left out of the checkout on purpose (gitignored, or named as a secret file)
+    or from `WEBUI_SECRET_KEY_FILE` pointing at a secret mount (`/run/secrets/...`). With
+    `WEBUI_SECRET_KEY_FILE` on the data volume (`/app/backend/data/...`, read by start.sh from
+    0.6.14) the generated key survives recreates: info, or an error above one replica.
 
     ## Why is this bad?
     The official image's start.sh then writes a random key to `/app/backend/.webui_secret_key`,
@@ -358,6 +362,18 @@ def _missing(subject: Subject, empty: Setting | None) -> Iterator[Finding]:
             subject.at(empty), deployment=deployment)
         return
     replicas = deployment.replicas or 1
+    key_file = env.key.key_file
+    if key_file is not None:
+        message = (f"{deployment.name} has no WEBUI_SECRET_KEY" + (" (it is empty)" if empty else "") +
+                   f": the official image's start.sh generates one into WEBUI_SECRET_KEY_FILE {key_file.value}, "
+                   "which survives recreates when it is on a persistent data volume")
+        if replicas > 1:
+            message += (f"; with {replicas} replicas each generates its own unless they share that volume, so users "
+                        "are signed out at random")
+        yield NoKey.finding(message + "; set WEBUI_SECRET_KEY from a secret to be sure", key_file.location,
+                            severity=Severity.ERROR if replicas > 1 else Severity.INFO, setting=empty,
+                            deployment=deployment)
+        return
     if env.official_image:
         message = (f"{deployment.name} has no WEBUI_SECRET_KEY" + (" (it is empty)" if empty else "") +
                    ": the official image's start.sh generates a new key in each container, so every recreate "
