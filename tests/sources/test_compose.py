@@ -531,3 +531,15 @@ def test_each_file_is_read_and_parsed_once(tmp_path: Path, monkeypatch: pytest.M
     # `.env` once for the lookup and once as service a's env_file (their lookups differ)
     assert sorted(resolved) == [".env", ".env", "common.env"]
     assert sorted(reads) == [".env", "common.env", "docker-compose.yml", "missing.env"]
+
+
+def test_keys_written_twice_outside_environment_are_ow002_and_environment_ones_are_reported_once(
+        tmp_path: Path) -> None:
+    from validator import engine
+
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  webui:\n    image: ghcr.io/open-webui/open-webui:main\n    image: ghcr.io/open-webui/open-webui:cuda\n"
+        "    environment:\n      WEBUI_SECRET_KEY: ${WEBUI_SECRET_KEY}\n      WEBUI_SECRET_KEY: ${KEY}\n")
+    found = [f for f in engine.check([str(tmp_path / "compose.yaml")]).findings if f.code == "OW002"]
+    assert [(f.location.line, f.message.split(" ")[0]) for f in found] == [(4, "key"), (7, "WEBUI_SECRET_KEY")]
+    assert "at lines 3 and 4" in found[0].message

@@ -27,7 +27,7 @@ from validator.openwebui.detect import has_marker, is_official_image
 from validator.sources import discover, podenv
 from validator.sources.model import Deployment, ParsedFile, Setting
 from validator.sources.podenv import EnvFromItem, EnvItem, Find, ObjectKind
-from validator.sources.yamlfile import mapping_entries, mapping_get, node_location, scalar_text
+from validator.sources.yamlfile import duplicate_keys, mapping_entries, mapping_get, node_location, scalar_text
 
 DEFAULT_NAMESPACE = "default"
 _TEMPLATE_SPEC = ("spec", "template", "spec")
@@ -243,12 +243,46 @@ def read_manifests(path: str, documents: list[yaml.Node]) -> ParsedFile:
         return ParsedFile(path, "template")
     reader = _Reader(path)
     for document in documents:
-        reader.object(document, 0)
+        for part in _objects(document, path, reader.findings):
+            reader.object(part, 0)
     relevant = bool(reader.resources or reader.pending)
     # A Secret or ConfigMap with Open WebUI's variable names is Open WebUI's, used here or not.
     ours = any(isinstance(r, Resource) and has_marker(r.entries) for r in reader.resources)
     return ParsedFile(path, "kubernetes", findings=reader.findings, openwebui=ours, resources=reader.resources,
                       pending=reader.pending, context=tuple(discover.yaml_files_beside(path)) if relevant else ())
+
+
+_IDENTITY = ("apiVersion", "kind")
+
+
+def concatenated(node: yaml.Node) -> bool:
+    """A document that writes `kind` or `apiVersion` twice: two objects with no `---` between them."""
+    return any(name in _IDENTITY for name, _first, _later in duplicate_keys(node))
+
+
+def _objects(node: yaml.Node, path: str, findings: list[Finding]) -> list[yaml.Node]:
+    """The objects of one document: itself, or each half of a document missing a `---`.
+
+    kubectl rejects such a file; PyYAML would keep only the later keys, and a workload would
+    silently disappear. The second object starts at the first repeated `apiVersion` or `kind`.
+    """
+    parts: list[yaml.Node] = []
+    while isinstance(node, yaml.MappingNode) and concatenated(node):
+        later = [entry for entry in duplicate_keys(node) if entry[0] in _IDENTITY]
+        repeated = {id(again) for _name, _first, again in later}
+        cut = min(index for index, (key, _value) in enumerate(node.value) if id(key) in repeated)
+        second_key = node.value[cut][0]
+        twice = " and ".join(f"`{name}` at lines {first.start_mark.line + 1} and {again.start_mark.line + 1}"
+                             for name, first, again in later)
+        findings.append(Finding(
+            "OW002", Severity.ERROR,
+            f"this document writes {twice}: a `---` separator is probably missing before line "
+            f"{second_key.start_mark.line + 1}; kubectl rejects the file, so each half was checked as its own object",
+            node_location(second_key, path)))
+        parts.append(yaml.MappingNode(node.tag, node.value[:cut], node.start_mark, second_key.start_mark))
+        node = yaml.MappingNode(node.tag, node.value[cut:], second_key.start_mark, node.end_mark)
+    parts.append(node)
+    return parts
 
 
 @dataclass(slots=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import yaml
 
+from validator.findings import Finding, Severity
 from validator.location import Location
 from validator.sources.files import SourceError, unreadable
 
@@ -203,3 +204,31 @@ def scalar_text(node: yaml.Node | None) -> str | None:
     if not isinstance(node, yaml.ScalarNode) or node.tag == NULL_TAG:
         return None
     return node.value
+
+
+def duplicate_key_findings(documents: list[yaml.Node], path: str, skip: frozenset[int] = frozenset()) -> list[Finding]:
+    """OW002 for every key written twice in one mapping, anywhere in the documents (any file kind).
+
+    Loaders disagree on such a file: PyYAML and Helm keep the later value, docker compose and
+    kubectl refuse the file. Each node is visited once (aliases share nodes); mappings whose ids
+    are in `skip` were reported more precisely by their reader.
+    """
+    found: list[Finding] = []
+    seen: set[int] = set()
+    stack = list(documents)
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            if id(node) not in skip:
+                for name, first, later in duplicate_keys(node):
+                    message = (f"key '{name}' is written twice in one mapping, at lines {first.start_mark.line + 1} "
+                               f"and {later.start_mark.line + 1}: PyYAML and Helm keep the later value, docker "
+                               "compose and kubectl refuse the file; remove one")
+                    found.append(Finding("OW002", Severity.WARNING, message, node_location(later, path)))
+            stack.extend(value for _key, value in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return sorted(found, key=lambda finding: finding.sort_key)
