@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     tokens.add_argument("--assume-openwebui", action="store_true", help="treat every environment as Open WebUI's")
     tokens.add_argument("--allow-no-expiry", action="store_true", help="accept tokens that never expire")
     tokens.add_argument("--target-version", metavar="VERSION", help="the Open WebUI release deployed")
+    tokens.add_argument("--openwebui", metavar="PATH", help="also run each value through this release's own "
+                        "parse_duration and create_token (a wheel or an installed open_webui directory; read, "
+                        "never imported)")
 
     probe = commands.add_parser("probe", help="sign in to a running Open WebUI and check the token it issues",
                                 allow_abbrev=False)

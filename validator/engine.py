@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from validator.findings import Finding
+from validator.openwebui import release
 from validator.settings.policy import Policy
 from validator.sources import discover
 from validator.sources.files import DEFAULT_MAX_BYTES, Workspace
@@ -91,9 +92,14 @@ def _check(paths: list[str], options: Options) -> Result:
         for deployment in result.deployments
         if deployment.kind != "env-file" or result.path not in used
     ]
+    templates = {result.path for result in parsed.values() if result.template}
     for deployment in deployments:
-        if options.assumes(deployment.location.path):
-            deployment.openwebui = True
+        if options.assumes(deployment.location.path) and not deployment.openwebui:
+            deployment.openwebui, deployment.because = True, "assume-openwebui"
+        if deployment.location.path in templates:
+            deployment.template = True
+        if deployment.openwebui and not deployment.release_source:
+            deployment.release, deployment.release_source = release.from_image(deployment.image)
     ours = [deployment for deployment in deployments if deployment.openwebui]
     if any(deployment.kind == "stored-config" for deployment in ours):
         from validator import precedence
@@ -166,7 +172,8 @@ def _rule_findings(deployments: list[Deployment], policy: Policy, errors: list[I
 
     subjects = [
         Subject(deployment, AuthEnvironment.from_settings(
-            deployment.settings, official_image=deployment.official_image, target_version=policy.version), policy)
+            deployment.settings, official_image=deployment.official_image,
+            target_version=deployment.release or policy.version), policy)
         for deployment in deployments
     ]
     findings: list[Finding] = []

@@ -76,6 +76,7 @@ def effective_expiry(deployment: Deployment, target_version: versions.Version = 
     The stored setting wins when one is attached and ENABLE_PERSISTENT_CONFIG is known to be on
     (unset or `true`); an unresolved flag leaves the environment in charge, as OW110 does.
     """
+    target_version = deployment.release or target_version  # a pinned release wins over --target-version
     if deployment.kind == "stored-config":
         setting = deployment.settings.get(VARIABLE)
         if setting is not None:
@@ -103,6 +104,7 @@ def environment(deployment: Deployment, target_version: versions.Version = versi
     from validator.schema import AuthEnvironment
 
     settings = deployment.settings
+    target_version = deployment.release or target_version  # a pinned release wins over --target-version
     effective = effective_expiry(deployment, target_version)
     if effective.source == "stored" and effective.setting is not None:
         settings = {**settings, VARIABLE: effective.setting}

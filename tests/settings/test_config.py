@@ -145,7 +145,7 @@ def test_exclude_applies_to_walks_and_named_files(owui, prod, tmp_path) -> None:
 def test_target_version_changes_the_verdicts(owui, tmp_path) -> None:
     (tmp_path / "compose.yaml").write_text(
         "services:\n"
-        "  official:\n    image: ghcr.io/open-webui/open-webui:v0.6.5\n"
+        "  official:\n    image: ghcr.io/open-webui/open-webui:main\n"
         "    environment:\n      WEBUI_SECRET_KEY: ${WEBUI_SECRET_KEY}\n"
         "  custom:\n    image: registry.example.org/webui:1\n    environment:\n      WEBUI_URL: https://x\n"
         "      JWT_EXPIRES_IN: 4w\n      ENABLE_PERSISTENT_CONFIG: \"False\"\n")

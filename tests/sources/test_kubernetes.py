@@ -371,11 +371,17 @@ def test_node_app_is_not_reported(tmp_path: Path) -> None:
     assert check(tmp_path, {"api.yaml": deployment("api", env, image="node:20-alpine", replicas=3)}) == []
 
 
-def test_env_marker_makes_a_custom_image_open_webui(tmp_path: Path) -> None:
+def test_env_marker_makes_a_derived_image_open_webui(tmp_path: Path) -> None:
+    """An image named after a web UI may be built FROM Open WebUI's: its variables decide."""
     env = '- name: WEBUI_URL\n  value: https://chat.example.org\n- name: JWT_EXPIRES_IN\n  value: "3600"\n'
-    found = check(tmp_path, {"custom.yaml": deployment(env=env, image="registry.example.org/chat:1")})
+    found = check(tmp_path, {"custom.yaml": deployment(env=env, image="registry.example.org/our-webui:1")})
     assert [where(tmp_path, f) for f in found] == [
         ("OW205", "custom.yaml", 14, 17), ("OW101", "custom.yaml", 20, 23), ("OW108", "custom.yaml", 20, 23)]
+
+
+def test_another_apps_image_is_not_open_webui_whatever_its_variables(tmp_path: Path) -> None:
+    env = '- name: WEBUI_URL\n  value: https://chat.example.org\n- name: JWT_EXPIRES_IN\n  value: "3600"\n'
+    assert check(tmp_path, {"custom.yaml": deployment(env=env, image="registry.example.org/chat:1")}) == []
 
 
 def test_template_values_are_unresolved(tmp_path: Path) -> None:

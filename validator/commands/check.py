@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 from validator.errors import UsageError
 
 if TYPE_CHECKING:
+    from validator import engine
     from validator.findings import Finding
+    from validator.settings.policy import Policy
     from validator.settings.project import Project
-    from validator.report import Run
+    from validator.report import Checked, Run
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 ISSUES_URL = "https://github.com/owui-config-validator/owui-config-validator/issues"
@@ -39,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_OK
         if args.baseline:
             findings = _new_findings(findings, settings, args.baseline)
-        run = report.Run(findings, result.files, str(settings.root), settings.fail_on, args.quiet, settings.severities)
+        run = report.Run(findings, result.files, str(settings.root), settings.fail_on, args.quiet, settings.severities,
+                         _checked(result, options.policy))
         _output(report.choose(args.format, os.environ), run, args.output)
         if args.verbose:
             from validator.report import verbose
@@ -52,6 +55,19 @@ def run(args: argparse.Namespace) -> int:
         report_internal_errors(result.errors, debug=args.debug)
         return EXIT_INTERNAL
     return EXIT_FINDINGS if any(finding.severity >= settings.fail_on for finding in findings) else EXIT_OK
+
+
+def _checked(result: engine.Result, policy: Policy) -> list[Checked]:
+    """Which release each deployment was checked against, and where that came from."""
+    from validator.openwebui.versions import format_version
+    from validator.report import Checked
+
+    return [Checked(
+        deployment.name,
+        format_version(deployment.release or policy.version),
+        deployment.release_source if deployment.release else f"--target-version; {deployment.release_source}",
+        deployment.because,
+    ) for deployment in result.deployments if deployment.kind != "stored-config"]
 
 
 def _database_urls(urls: list[str]) -> tuple[str, ...]:

@@ -45,7 +45,18 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         overrides["target_version"] = args.target_version
     policy = Policy(**overrides)  # type: ignore[arg-type]
-    report = evaluate(args.paths or ["."], policy, seconds, assume_openwebui=args.assume_openwebui)
+    code = None
+    if args.openwebui is not None:
+        import os
+
+        from validator.harness.openwebui_code import CodeError, load
+
+        try:
+            code = load(args.openwebui, os.urandom(32).hex())
+        except CodeError as exc:
+            print(f"owui-validate: error: --openwebui {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    report = evaluate(args.paths or ["."], policy, seconds, assume_openwebui=args.assume_openwebui, code=code)
     if args.format == "json":
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:

@@ -69,6 +69,24 @@ class Environment(_Model):
     passed: bool
 
 
+class CodeCheck(_Model):
+    """One JWT_EXPIRES_IN value through a release's own parse_duration and create_token, beside the
+    validator's prediction (`tokens --openwebui PATH`)."""
+
+    value: str
+    source: str = Field(description="Where the value is written, or openwebui-behaviour.md.")
+    release: str = Field(description="What the release's code did: rejected, no exp claim, or exp - iat.")
+    predicted: str = Field(description="What the validator predicts (alternatives joined with `or`).")
+    status: Literal["pass", "fail"]
+
+
+class ReleaseCodeReport(_Model):
+    origin: str = Field(description="The wheel or package directory the code was read from.")
+    version: str | None = Field(description="The release, when the wheel or dist-info names it.")
+    algorithm: str = Field(description="The release's ALGORITHM.")
+    checks: list[CodeCheck]
+
+
 class TokensReport(_Model):
     """What `owui-validate tokens` proved about each Open WebUI environment."""
 
@@ -77,4 +95,6 @@ class TokensReport(_Model):
     margin_seconds: int = Field(ge=1, description="How far before and after expiry tokens were checked.")
     files: list[str]
     environments: list[Environment]
+    openwebui_code: ReleaseCodeReport | None = Field(None, description="With --openwebui: each value through "
+                                                     "the release's own code, beside the validator's prediction.")
     passed: bool = Field(description="False when any check failed (exit status 1).")

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from validator import secrets
-from validator.harness.model import Environment, Key, Lifetime, TokensReport
+from validator.harness.model import Environment, Key, Lifetime, ReleaseCodeReport, TokensReport
 from validator.harness.tokens import Setup, SigningKey, Verifier, run
 from validator.openwebui import keys, versions
 from validator.settings.policy import Policy
 from validator.rules.expiry import meaning
 from validator.schema import AuthEnvironment
 from validator.sources.model import Deployment, Setting
+
+if TYPE_CHECKING:
+    from validator.harness.openwebui_code import ReleaseCode
 
 # Deployment kinds whose missing key falls back to `t0p-s3cr3t` before 0.9.6 (as OW201 says).
 _STARTED_SERVERS = ("compose-service", "k8s-workload", "helm-release")
@@ -144,8 +148,10 @@ def _stops(env: AuthEnvironment) -> str:
     return ""
 
 
-def evaluate(paths: list[str], policy: Policy, margin: int, *, assume_openwebui: bool = False) -> TokensReport:
-    """Find the Open WebUI environments as `check` does, and run the seven checks on each."""
+def evaluate(paths: list[str], policy: Policy, margin: int, *, assume_openwebui: bool = False,
+             code: ReleaseCode | None = None) -> TokensReport:
+    """Find the Open WebUI environments as `check` does, and run the seven checks on each; with a
+    release's own code, run every value through it too (validator.harness.crosscheck)."""
     from validator import engine
 
     result = engine.check(paths, engine.Options(policy=policy, assume_openwebui=assume_openwebui))
@@ -156,5 +162,14 @@ def evaluate(paths: list[str], policy: Policy, margin: int, *, assume_openwebui:
         environments.append(Environment(
             name=deployment.name, kind=deployment.kind, source=str(deployment.location), lifetime=planned.lifetime,
             key=planned.key, checks=checks, passed=all(check.status != "fail" for check in checks)))
-    return TokensReport(margin_seconds=margin, files=result.files, environments=environments,
-                        passed=all(environment.passed for environment in environments))
+    compared = None
+    if code is not None:
+        from validator.harness import crosscheck
+
+        values = [(env.lifetime.jwt_expires_in, env.lifetime.source) for env in environments
+                  if env.lifetime.jwt_expires_in is not None]
+        compared = ReleaseCodeReport(origin=code.origin, version=code.version, algorithm=code.algorithm,
+                                     checks=crosscheck.run(code, values))
+    return TokensReport(margin_seconds=margin, files=result.files, environments=environments, openwebui_code=compared,
+                        passed=all(environment.passed for environment in environments)
+                        and (compared is None or all(check.status == "pass" for check in compared.checks)))

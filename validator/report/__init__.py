@@ -6,7 +6,7 @@ import importlib
 from collections.abc import Mapping
 from typing import TextIO
 
-from validator.report.common import Run
+from validator.report.common import Checked, Run
 
 # Format name -> module in this package.
 FORMATS = {"text": "text", "json": "json_report", "sarif": "sarif", "github": "github", "junit": "junit"}

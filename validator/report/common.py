@@ -20,6 +20,17 @@ SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.IN
 GITHUB_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """One Open WebUI deployment as checked: the release the rules used and why it is Open WebUI."""
+
+    name: str
+    release: str
+    # Where the release came from (`image tag ...`), or "--target-version; <why the image does not say>".
+    release_source: str
+    because: str
+
+
 @dataclass(frozen=True)
 class Run:
     """One check, as reporters see it."""
@@ -33,6 +44,8 @@ class Run:
     quiet: bool = False
     # Severities the configuration gives rules, for formats that describe rules (SARIF).
     rule_severity: Mapping[str, Severity] = field(default_factory=dict)
+    # The Open WebUI deployments checked (JSON `deployments`, SARIF run properties).
+    deployments: Sequence[Checked] = ()
 
     def path(self, path: str) -> str:
         return paths.relative(path, self.root)

@@ -53,6 +53,15 @@ class Summary(_Model):
     info: int
 
 
+class JsonDeployment(_Model):
+    name: str
+    release: str = Field(description="The Open WebUI release the rules assumed, e.g. 0.6.18.")
+    release_source: str = Field(description="Where it came from (`image tag ...`), or `--target-version; ...` "
+                                "with why nothing in the files pins it.")
+    openwebui_because: str = Field(description="Why this is taken for Open WebUI: its image, or the variables "
+                                   "only Open WebUI reads.")
+
+
 class Report(_Model):
     """The result of `owui-validate check --format json`."""
 
@@ -63,6 +72,7 @@ class Report(_Model):
     files: list[str] = Field(description="The files checked, relative to the project root.")
     summary: Summary
     findings: list[JsonFinding]
+    deployments: list[JsonDeployment] = Field([], description="The Open WebUI deployments checked.")
 
 
 class RuleDoc(_Model):
@@ -99,6 +109,8 @@ def report(run: Run) -> Report:
         summary=Summary(files=len(run.files), findings=len(run.findings), errors=tally[Severity.ERROR],
                         warnings=tally[Severity.WARNING], info=tally[Severity.INFO]),
         findings=[_finding(run, finding, names) for finding in run.findings],
+        deployments=[JsonDeployment(name=d.name, release=d.release, release_source=d.release_source,
+                                    openwebui_because=d.because) for d in run.deployments],
     )
 
 

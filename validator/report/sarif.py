@@ -80,6 +80,9 @@ def document(run: Run) -> dict[str, Any]:
             "originalUriBaseIds": {ROOT_ID: {"uri": Path(run.root).resolve().as_uri().rstrip("/") + "/"}},
             "columnKind": "unicodeCodePoints",
             "results": [_result(run, finding, index) for finding in run.findings],
+            # Which release each deployment was checked against (a property bag, free-form in SARIF).
+            "properties": {"deployments": [{"name": d.name, "release": d.release, "releaseSource": d.release_source,
+                                            "openwebuiBecause": d.because} for d in run.deployments]},
         }],
     }
 

@@ -6,6 +6,7 @@ from typing import TextIO
 
 from validator import secrets
 from validator.engine import Result
+from validator.openwebui import release
 from validator.settings.policy import Policy
 
 
@@ -27,3 +28,6 @@ def write(result: Result, policy: Policy, stream: TextIO) -> None:
                          "rejected (sign-in fails)" if lifetime.outcome == "rejected" else meaning(lifetime))
         stream.write(f"  {deployment.name}: key {key_text}; token lifetime {lifetime_text}"
                      + (f"; {deployment.replicas} replicas" if deployment.replicas else "") + "\n")
+        if deployment.kind != "stored-config":
+            checked = release.describe(deployment.release, deployment.release_source, policy.version)
+            stream.write(f"    release {checked}; Open WebUI because: {deployment.because or 'unknown'}\n")

@@ -144,7 +144,7 @@ class NoKey(Rule):
     ## What it does
     Reports services and workloads that set no WEBUI_SECRET_KEY (or set it empty in the
     official image). It is an error when the service runs more than one replica: compose
-    `deploy.replicas` or `scale`, Kubernetes `spec.replicas` or a HorizontalPodAutoscaler's
+    `deploy.replicas` or `scale`, `deploy.mode: global` (one container per node), Kubernetes `spec.replicas` or a HorizontalPodAutoscaler's
     `maxReplicas`, Helm `replicaCount` or `autoscaling.maxReplicas`. A key referenced from a
     Secret that is not among the files checked is OW209 instead, and so is a key that may come
     from an `env_file` left out of the checkout on purpose (gitignored, or named as a secret file)
@@ -367,22 +367,29 @@ def _missing(subject: Subject, empty: Setting | None) -> Iterator[Finding]:
         message = (f"{deployment.name} has no WEBUI_SECRET_KEY" + (" (it is empty)" if empty else "") +
                    f": the official image's start.sh generates one into WEBUI_SECRET_KEY_FILE {key_file.value}, "
                    "which survives recreates when it is on a persistent data volume")
-        if replicas > 1:
-            message += (f"; with {replicas} replicas each generates its own unless they share that volume, so users "
+        many = replicas > 1 or deployment.per_node
+        if many:
+            count = f"{replicas} replicas" if replicas > 1 else "deploy.mode: global"
+            message += (f"; with {count} each generates its own unless they share that volume, so users "
                         "are signed out at random")
         yield NoKey.finding(message + "; set WEBUI_SECRET_KEY from a secret to be sure", key_file.location,
-                            severity=Severity.ERROR if replicas > 1 else Severity.INFO, setting=empty,
+                            severity=Severity.ERROR if many else Severity.INFO, setting=empty,
                             deployment=deployment)
         return
     if env.official_image:
-        message = (f"{deployment.name} has no WEBUI_SECRET_KEY" + (" (it is empty)" if empty else "") +
-                   ": the official image's start.sh generates a new key in each container, so every recreate "
+        # An empty value is one finding at that value, naming every service that shares it.
+        message = (("WEBUI_SECRET_KEY is empty" if empty else f"{deployment.name} has no WEBUI_SECRET_KEY")
+                   + ": the official image's start.sh generates a new key in each container, so every recreate "
                    "signs everyone out and loses OAuth sessions and MFA secrets")
     else:
         message = (f"{deployment.name} has no WEBUI_SECRET_KEY: Open WebUI 0.9.6+ refuses to start unless its "
                    "start script generates a key, and a generated key changes with every new container")
     if replicas > 1:
         message += f"; with {replicas} replicas each has its own key, so users are signed out at random"
+    elif deployment.per_node:
+        message += ("; with deploy.mode: global each node runs a container with its own key, so users are "
+                    "signed out at random")
+    many = replicas > 1 or deployment.per_node
     yield NoKey.finding(message + "; set WEBUI_SECRET_KEY from a secret", subject.at(empty),
-                        severity=Severity.ERROR if replicas > 1 else Severity.WARNING,
+                        severity=Severity.ERROR if many else Severity.WARNING,
                         setting=empty, deployment=deployment)

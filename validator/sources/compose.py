@@ -16,7 +16,7 @@ import yaml
 
 from validator.findings import Finding, Severity
 from validator.location import Location
-from validator.openwebui.detect import has_marker, is_official_image
+from validator.openwebui.detect import identify, is_official_image
 from validator.sources.dotenv import DotenvFile, parse_dotenv
 from validator.sources.files import SourceError, Workspace
 from validator.sources.interpolation import interpolate
@@ -31,6 +31,7 @@ from validator.sources.yamlfile import (
 
 SHELL = "taken from the shell environment at deploy time"
 _FALSE = frozenset({"false", "no", "n", "off"})
+_MAX_EXTENDS = 8
 # Env files named like this and absent from the checkout were left out on purpose (used when git
 # cannot say, e.g. outside a work tree): `.env.secrets`, `secrets.env`, `webui.secret`.
 _SECRET_FILE_WORD = "secret"
@@ -55,9 +56,10 @@ def is_compose(root: yaml.Node) -> bool:
 def read_compose(ws: Workspace, path: str, root: yaml.Node) -> ParsedFile:
     """One Deployment per service (`x-*` keys under `services` are extensions, not services)."""
     context = _Compose(ws, path)
+    services = mapping_get(root, "services")
     deployments = [
-        _service(context, name, key, node)
-        for name, key, node in mapping_entries(mapping_get(root, "services"))  # type: ignore[arg-type]
+        _service(context, name, key, _extended(services, node, 0))  # type: ignore[arg-type]
+        for name, key, node in mapping_entries(services)  # type: ignore[arg-type]
         if isinstance(node, yaml.MappingNode) and not name.startswith("x-")
     ]
     if context.absent:
@@ -158,21 +160,36 @@ class _Compose:
         return interpolate(raw, self.lookup).value
 
 
-def _service(context: _Compose, name: str, key: yaml.Node, node: yaml.MappingNode) -> Deployment:
-    fields = {field_name: value for field_name, _key, value in mapping_entries(node)}
+def _extended(services: yaml.MappingNode, node: yaml.MappingNode, depth: int) -> list[yaml.MappingNode]:
+    """The service and the services it `extends` in this file, base first (compose merges them: the
+    base's env_file and environment first, then the service's over them; other fields replaced)."""
+    extends = mapping_get(node, "extends")
+    if isinstance(extends, yaml.MappingNode):
+        if mapping_get(extends, "file") is not None:
+            return [node]  # another file's service: not read here
+        extends = mapping_get(extends, "service")
+    base = mapping_get(services, scalar_text(extends) or "") if extends is not None else None
+    if not isinstance(base, yaml.MappingNode) or base is node or depth >= _MAX_EXTENDS:
+        return [node]
+    return [*_extended(services, base, depth + 1), node]
+
+
+def _service(context: _Compose, name: str, key: yaml.Node, nodes: list[yaml.MappingNode]) -> Deployment:
+    fields = {field_name: value for node in nodes for field_name, _key, value in mapping_entries(node)}
     image, official = _image(context, fields.get("image"))
     settings: dict[str, Setting] = {}
     used: dict[str, None] = {}
-    env_file = fields.get("env_file")
-    if env_file is not None:
-        for path, file_settings in _env_files(context, name, env_file):
+    for env_file in (mapping_get(node, "env_file") for node in nodes):
+        for path, file_settings in _env_files(context, name, env_file) if env_file is not None else ():
             used[path] = None
             settings.update(file_settings)
-    environment = fields.get("environment")
-    if environment is not None:
-        settings.update(_environment(context, name, environment))
+    for environment in (mapping_get(node, "environment") for node in nodes):
+        if environment is not None:
+            settings.update(_environment(context, name, environment))
     if context.dotenv_path is not None:
         used[context.dotenv_path] = None
+    # With `build:`, `image:` only names what is built: unless it is Open WebUI's, variables decide.
+    because = identify(None if "build" in fields and not official else image, settings, official=official)
     return Deployment(
         name=_name(context, name),
         kind="compose-service",
@@ -180,8 +197,10 @@ def _service(context: _Compose, name: str, key: yaml.Node, node: yaml.MappingNod
         settings=settings,
         image=image,
         replicas=_replicas(context, fields),
+        per_node=_global(context, fields),
         official_image=official,
-        openwebui=official or has_marker(settings),
+        openwebui=bool(because),
+        because=because,
         uses=tuple(used),
     )
 
@@ -243,6 +262,12 @@ def _replicas(context: _Compose, fields: dict[str, yaml.Node]) -> int | None:
         return None
     text = text.strip()
     return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _global(context: _Compose, fields: dict[str, yaml.Node]) -> bool:
+    """`deploy.mode: global`: one container per node, each generating its own key."""
+    mode = context.text(mapping_get(fields["deploy"], "mode")) if "deploy" in fields else None
+    return (mode or "").strip() == "global"
 
 
 def _env_files(context: _Compose, service: str, node: yaml.Node) -> Iterator[tuple[str, dict[str, Setting]]]:

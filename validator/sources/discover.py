@@ -32,7 +32,11 @@ _EXPORT = re.compile(rf"^(?:{EXPORT_NAME})$")
 _DATABASE = re.compile(rf"^(?:{DATABASE_NAME})$")
 _DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 SQLITE_MAGIC = b"SQLite format 3\x00"
-_TEMPLATE = re.compile(r"(?:^|[.\-_])(?:example|sample|template|dist|tpl|tmpl)(?:$|[.\-_])", re.IGNORECASE)
+_TEMPLATE = re.compile(r"(?:^|[.\-_])(?:example|sample|template|dist|tpl|tmpl|j2|jinja2?|gotmpl)(?:$|[.\-_])",
+                       re.IGNORECASE)
+# The suffix a templating tool's input has (Jinja `.j2`, envsubst and gomplate `.tpl`/`.tmpl`):
+# `compose.yaml.j2` is a compose file once rendered.
+_TEMPLATE_SUFFIX = re.compile(r"\.(?:j2|jinja2?|tpl|tmpl|gotmpl)$", re.IGNORECASE)
 
 SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox",
@@ -61,7 +65,7 @@ def kind_of(path: str) -> Kind | None:
 
 def explicit_kind(path: str) -> Kind | None:
     """For a file named on the command line: its name, else its extension or SQLite header."""
-    kind = kind_of(path)
+    kind = kind_of(path) or kind_of(_TEMPLATE_SUFFIX.sub("", path))
     if kind is not None:
         return kind
     lowered = path.lower()
@@ -83,7 +87,8 @@ def is_compose_name(path: str) -> bool:
 
 
 def is_template(path: str) -> bool:
-    """`.env.example`, `example.env`, `.env.sample`, ...: files meant to be copied, not deployed."""
+    """`.env.example`, `example.env`, `.env.sample`, `compose.yaml.j2`, `.env.tpl`, ...: files meant
+    to be copied or rendered, not deployed."""
     return _TEMPLATE.search(os.path.basename(path).removeprefix(".env")) is not None
 
 

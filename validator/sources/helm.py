@@ -19,20 +19,26 @@ from dataclasses import dataclass
 
 import yaml
 
-from validator.findings import Finding
+from validator.findings import Finding, Severity
 from validator.location import Location
+from validator.openwebui import release
 from validator.openwebui.detect import has_marker, is_official_image
+from validator.openwebui.versions import Version
 from validator.sources import discover, goyaml, podenv
 from validator.sources.files import SourceError, Workspace
 from validator.sources.kubernetes import Index, Linked
-from validator.sources.model import Deployment, ParsedFile
+from validator.sources.model import Deployment, ParsedFile, Setting
 from validator.sources.podenv import EnvFromItem, EnvItem
 from validator.sources.yamlfile import load_documents, mapping_entries, mapping_get, node_location, scalar_text
 
 CHART = "open-webui"
+KEY = "WEBUI_SECRET_KEY"
 DEFAULT_IMAGE = "ghcr.io/open-webui/open-webui"
 BASE_NAMES = ("values.yaml", "values.yml")
 _OTHER_CHART = "/"  # cannot be a values key
+# What the official chart's Chart.yaml names in `home` or `sources`; a chart called open-webui
+# naming neither is someone's own, whose templates decide what the container gets.
+_OFFICIAL_CHART_URLS = ("github.com/open-webui/helm-charts", "openwebui.com", "github.com/open-webui/open-webui")
 # Keys of this chart's values; the second set only this chart has (the ollama chart has `ollama`
 # too, but its own image).
 _CHART_KEYS = frozenset({"extraEnvVars", "commonEnvVars", "extraEnvFrom", "replicaCount", "ollama", "pipelines",
@@ -42,7 +48,7 @@ _OWN_KEYS = frozenset({"ollama", "pipelines", "ollamaUrls", "ollamaUrlsFromExtra
 
 
 @dataclass(frozen=True, slots=True)
-class _Layer:
+class Layer:
     """One file's values for the chart: its top level (key "") or its `<key>:` part (umbrella chart)."""
 
     path: str
@@ -54,6 +60,9 @@ def read(ws: Workspace, path: str, root: yaml.Node) -> ParsedFile | None:
     """The release a values file of the open-webui chart deploys; None when it is not such a file."""
     if not discover.is_helm_values_name(path):
         return None
+    private = _private_chart(ws, path)
+    if private is not None:
+        return ParsedFile(path, "helm-values", findings=[private], openwebui=True)
     base_path = _base_beside(path)
     base = _layer(ws, base_path, _root(ws, base_path), None) if base_path is not None else None
     own = _layer(ws, path, root, base.key if base is not None else None)
@@ -64,7 +73,62 @@ def read(ws: Workspace, path: str, root: yaml.Node) -> ParsedFile | None:
         # A values.yaml under overrides: its values are checked through each override's release.
         return ParsedFile(path, "helm-values", openwebui=True, context=context)
     layers = [own] if base is None else [base, own]
-    return ParsedFile(path, "helm-values", pending=[_release(layers)], openwebui=True, context=context)
+    return ParsedFile(path, "helm-values", pending=[chart_release(layers, app_version=_app_version(ws, path, own.key))],
+                      openwebui=True, context=context)
+
+
+def _private_chart(ws: Workspace, path: str) -> Finding | None:
+    """OW209 for the values of a chart called open-webui that is not the official one: its own
+    templates render the environment, and reading them with the official chart's would guess."""
+    chart_path = discover.chart_file_beside(path)
+    chart = _root(ws, chart_path) if chart_path is not None else None
+    if chart is None or scalar_text(mapping_get(chart, "name")) != CHART:
+        return None
+    urls = [scalar_text(mapping_get(chart, "home")) or ""]
+    sources = mapping_get(chart, "sources")
+    urls += [scalar_text(item) or "" for item in (sources.value if isinstance(sources, yaml.SequenceNode) else [])]
+    if any(official in url for url in urls for official in _OFFICIAL_CHART_URLS):
+        return None
+    return Finding("OW209", Severity.INFO, (
+        f"{chart_path} is a chart named open-webui, but not the official one (its home and sources do not name "
+        "github.com/open-webui/helm-charts): its own templates decide the container's environment, so the values "
+        "in this file are not checked"), Location(path))
+
+
+def _app_version(ws: Workspace, path: str, key: str) -> tuple[str, str] | None:
+    """(appVersion, file) of the open-webui chart these values are for: the Chart.yaml beside, or for
+    an umbrella chart the vendored `charts/open-webui/Chart.yaml` or the `charts/open-webui-X.tgz`
+    that `helm dependency update` downloads; the chart runs it when image.tag is empty."""
+    chart_path = discover.chart_file_beside(path)
+    if chart_path is not None and key != "":
+        charts = os.path.join(os.path.dirname(chart_path), "charts")
+        vendored = os.path.join(charts, CHART, "Chart.yaml")
+        if not os.path.isfile(vendored):
+            return _packaged_app_version(charts)
+        chart_path = discover.normalise(vendored)
+    chart = _root(ws, chart_path) if chart_path is not None else None
+    version = scalar_text(mapping_get(chart, "appVersion")) if chart is not None else None
+    return (version, chart_path) if version and chart_path else None
+
+
+def _packaged_app_version(charts: str) -> tuple[str, str] | None:
+    """appVersion from `open-webui/Chart.yaml` inside the newest `charts/open-webui-*.tgz` (read, never
+    extracted)."""
+    import glob
+    import tarfile
+
+    packages = sorted(glob.glob(os.path.join(glob.escape(charts), f"{CHART}-[0-9]*.tgz")))
+    if not packages:
+        return None
+    try:
+        with tarfile.open(packages[-1], "r:gz") as archive:
+            member = archive.extractfile(f"{CHART}/Chart.yaml")
+            text = member.read(1 << 16).decode("utf-8") if member is not None else ""
+        documents = load_documents(text, packages[-1])
+    except (OSError, KeyError, tarfile.TarError, UnicodeDecodeError, SourceError):
+        return None
+    version = scalar_text(mapping_get(documents[0], "appVersion")) if documents else None
+    return (version, f"{discover.normalise(packages[-1])}!{CHART}/Chart.yaml") if version else None
 
 
 def _base_beside(path: str) -> str | None:
@@ -86,14 +150,14 @@ def _root(ws: Workspace, path: str) -> yaml.Node | None:
     return documents[0] if len(documents) == 1 else None
 
 
-def _layer(ws: Workspace, path: str, root: yaml.Node | None, key: str | None) -> _Layer | None:
+def _layer(ws: Workspace, path: str, root: yaml.Node | None, key: str | None) -> Layer | None:
     """The chart's values in a file. An override keeps them where its base does (`key`); otherwise
     the file (or a Chart.yaml beside it) must show it is this chart's."""
     if not isinstance(root, yaml.MappingNode):
         return None
     key = _chart_key(ws, path, root) if key is None else key
     values = root if key == "" else mapping_get(root, key) if key is not None else None
-    return _Layer(path, values, key) if isinstance(values, yaml.MappingNode) and key is not None else None
+    return Layer(path, values, key) if isinstance(values, yaml.MappingNode) and key is not None else None
 
 
 def _chart_key(ws: Workspace, path: str, root: yaml.MappingNode) -> str | None:
@@ -147,7 +211,7 @@ def _env_names(values: yaml.Node) -> list[str]:
     return names
 
 
-def _get(layers: list[_Layer], *keys: str) -> tuple[str, yaml.Node] | None:
+def _get(layers: list[Layer], *keys: str) -> tuple[str, yaml.Node] | None:
     """(file, node) of the value Helm ends up with: the last layer that sets it; null unsets it."""
     for layer in reversed(layers):
         node: yaml.Node | None = layer.values
@@ -158,44 +222,69 @@ def _get(layers: list[_Layer], *keys: str) -> tuple[str, yaml.Node] | None:
     return None
 
 
-def _release(layers: list[_Layer]) -> _Release:
+def release_of(tag: str | None, tag_path: str, app_version: tuple[str, str] | None) -> tuple[Version | None, str]:
+    """The release the chart runs: `image.tag`, else the chart's appVersion (its default tag)."""
+    if tag:
+        pinned = release.from_tag(tag)
+        return pinned, (f"image.tag `{tag}` in {tag_path}" if pinned else f"image.tag `{tag}` in {tag_path} is floating")
+    if app_version is not None:
+        pinned = release.from_tag(app_version[0])
+        return pinned, f"appVersion `{app_version[0]}` of {app_version[1]} (image.tag is empty)"
+    return None, "image.tag is empty and the chart's appVersion is not in the files"
+
+
+def chart_release(layers: list[Layer], *, app_version: tuple[str, str] | None = None, name: str | None = None,
+             location: Location | None = None, unseen: str = "") -> Release:
+    """The release these values layers install; GitOps objects (validator.sources.gitops) name it
+    and point at it themselves, and say what values come from objects not in the files (`unseen`)."""
     own = layers[-1]
     replica_count = _get(layers, "replicaCount")
     common = _get(layers, "commonEnvVars")
     env_from = _get(layers, "extraEnvFrom")
     namespace = _get(layers, "namespaceOverride")
     repository = _get(layers, "image", "repository")
-    return _Release(
-        name=f"open-webui chart release with values {' and '.join(layer.path for layer in layers)}",
+    tag = _get(layers, "image", "tag")
+    tag_text = (scalar_text(tag[1]) or "").strip() if tag else ""
+    image = (scalar_text(repository[1]) if repository else None) or DEFAULT_IMAGE
+    pinned, source = release_of(tag_text, tag[0] if tag else "", app_version)
+    if not is_official_image(image):
+        pinned, source = None, f"image.repository {image} is not Open WebUI's own, so its tag does not name a release"
+    return Release(
+        name=name or f"open-webui chart release with values {' and '.join(layer.path for layer in layers)}",
         path=own.path,
         layers=tuple(layer.path for layer in layers),
         env=_extra_env(layers) + (podenv.read_env(common[1], common[0]) if common else []),
         env_from=podenv.read_env_from(env_from[1], env_from[0]) if env_from else [],
-        image=(scalar_text(repository[1]) if repository else None) or DEFAULT_IMAGE,
+        # A tag filled in later (`{{ .Values.version }}`, an ApplicationSet parameter) names no image yet.
+        image=f"{image}:{tag_text}" if tag_text and not podenv.is_template(tag[1]) else image,  # type: ignore[index]
         replicas=_replicas(layers, replica_count),
         namespace=scalar_text(namespace[1]) if namespace else None,
         # The release is the last file's: point there, at its replicaCount if it sets one.
-        location=node_location(mapping_get(own.values, "replicaCount") or own.values, own.path),
+        location=location or node_location(mapping_get(own.values, "replicaCount") or own.values, own.path),
+        release=pinned,
+        release_source=source,
+        unseen=unseen,
     )
 
 
-def _replicas(layers: list[_Layer], replica_count: tuple[str, yaml.Node] | None) -> int | None:
+def _replicas(layers: list[Layer], replica_count: tuple[str, yaml.Node] | None) -> int | None:
     """replicaCount (default 1), or autoscaling.maxReplicas when the chart's autoscaler is on."""
-    counts = [_count(replica_count[1]) if replica_count else 1]
+    counts = [whole_number(replica_count[1]) if replica_count else 1]
     enabled = _get(layers, "autoscaling", "enabled")
     maximum = _get(layers, "autoscaling", "maxReplicas")
     if enabled and scalar_text(enabled[1]) in goyaml.TRUE and maximum:
-        counts.append(_count(maximum[1]))
+        counts.append(whole_number(maximum[1]))
     known = [count for count in counts if count is not None]
     return max(known) if known else None
 
 
-def _count(node: yaml.Node) -> int | None:
+def whole_number(node: yaml.Node) -> int | None:
+    """A count as Helm reads a number (`2`, `2.0`, `"2"`); None for anything else."""
     number = goyaml.number(scalar_text(node) or "")
     return int(number) if number is not None and number.is_integer() else None
 
 
-def _extra_env(layers: list[_Layer]) -> list[EnvItem]:
+def _extra_env(layers: list[Layer]) -> list[EnvItem]:
     """`extraEnvVars` as Helm merges it and the chart's `open-webui.env` renders it: a list as is;
     a map (merged key by key across files) in key order, `NAME: {valueFrom: ...}` as an entry and
     `NAME: value` through `quote`."""
@@ -229,7 +318,7 @@ def _map_entry(name: str, path: str, key: yaml.Node, value: yaml.Node) -> EnvIte
 
 
 @dataclass(slots=True)
-class _Release:
+class Release:
     name: str
     path: str
     # The values files merged, base first: the deployment takes settings from each.
@@ -242,12 +331,20 @@ class _Release:
     # Secret is then looked for in any namespace.
     namespace: str | None
     location: Location
+    release: Version | None = None
+    release_source: str = ""
+    # Why values may come from somewhere not in the files (Flux `valuesFrom`); "" when none can.
+    unseen: str = ""
+    # Why it is Open WebUI (validator.sources.otherchart); "" for the open-webui chart itself.
+    because: str = ""
 
     def build(self, index: Index) -> Linked:
         deployments: list[Deployment] = []
         uses = dict.fromkeys(self.layers)
         for variant, find in index.variants(podenv.references(self.env, self.env_from), self.namespace):
             environment = podenv.resolve(self.env, self.env_from, find, self.path)
+            if self.unseen and KEY not in environment.settings:
+                environment.settings[KEY] = Setting(KEY, None, self.location, False, self.unseen, self.path)
             uses.update(environment.uses)
             deployments.append(Deployment(
                 name=self.name + (f" ({variant.removeprefix(', ')})" if variant else ""),
@@ -258,6 +355,9 @@ class _Release:
                 replicas=self.replicas,
                 official_image=is_official_image(self.image),
                 openwebui=True,
+                because=self.because or f"the open-webui chart, running {self.image}",
+                release=self.release,
+                release_source=self.release_source,
                 uses=tuple(dict.fromkeys((*self.layers, *environment.uses))),
             ))
         findings: list[Finding] = podenv.duplicates(

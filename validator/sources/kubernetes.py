@@ -23,7 +23,7 @@ import yaml
 
 from validator.findings import Finding, Severity
 from validator.location import Location
-from validator.openwebui.detect import has_marker, is_official_image
+from validator.openwebui.detect import has_marker, identify, is_official_image
 from validator.sources import discover, podenv
 from validator.sources.model import Deployment, ParsedFile, Setting
 from validator.sources.podenv import EnvFromItem, EnvItem, Find, ObjectKind
@@ -45,6 +45,8 @@ _REPLICATED = frozenset({"Deployment", "StatefulSet", "ReplicaSet"})
 # it is a kustomize patch (or a fragment) merged onto a full workload elsewhere.
 _NEEDS_SELECTOR = _REPLICATED | {"DaemonSet"}
 _MAX_LIST_DEPTH = 8
+# Objects that install a Helm chart: validator.sources.gitops reads them.
+_GITOPS_KINDS = frozenset({"Application", "ApplicationSet", "HelmRelease"})
 Linked = tuple[list[Deployment], list[Finding], list[str]]
 
 
@@ -135,7 +137,8 @@ class Workload:
                     image: str | None) -> Deployment:
         environment = podenv.resolve(container.env, container.env_from, find, self.path)
         official = is_official_image(image)
-        runs_openwebui = official and not (container.init and container.own_command)
+        # An init container running its own command (the chart's `copy-app-data`) is not Open WebUI.
+        because = "" if official and container.init and container.own_command else identify(image, environment.names)
         patch = self.patch or not container.has_image
         return Deployment(
             name=f"{self.label} container '{container.name}' ({self.path}{variant})",
@@ -145,7 +148,8 @@ class Workload:
             image=image,
             replicas=replicas,
             official_image=official,
-            openwebui=runs_openwebui or has_marker(environment.names),
+            openwebui=bool(because),
+            because=because,
             uses=tuple(environment.uses),
         )
 
@@ -311,6 +315,10 @@ class _Reader:
         if kind in POD_SPEC:
             shown = name or (scalar_text(mapping_get(metadata, "generateName")) or "") + "*"
             self.pending.append(self._workload(node, kind, shown, namespace))
+        elif kind in _GITOPS_KINDS:
+            from validator.sources import gitops
+
+            self.pending.extend(gitops.read(node, kind, self.path, self.findings))
         elif name is None:
             return
         elif kind == "Secret":

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from validator.location import Location
-from validator.openwebui.detect import has_marker
+from validator.openwebui.detect import has_marker, identify
 from validator.sources import discover
 from validator.sources.files import SourceError, Workspace
 from validator.sources.model import Deployment, ParsedFile
@@ -13,6 +14,8 @@ from validator.sources.model import Deployment, ParsedFile
 # Variable names on the lines of an env file that does not parse: are they Open WebUI's?
 _ENV_NAMES = re.compile(r"^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*[=:]", re.MULTILINE)
 _TEMPLATE_MARKUP = re.compile(r"\{\{|\{%")
+# ytt annotations (`#@ load(...)`, `#@overlay/match`, `#@ if ...:`): a ytt template or overlay.
+_YTT = re.compile(r"^[ \t]*#@", re.MULTILINE)
 
 
 def load(ws: Workspace, path: str) -> ParsedFile:
@@ -42,12 +45,14 @@ def load_env_file(ws: Workspace, path: str) -> ParsedFile:
         parsed = ws.parsed("dotenv", path, parse_dotenv)
     except SourceError as exc:
         return ParsedFile(path, "dotenv", findings=[exc.finding], openwebui=has_marker(_ENV_NAMES.findall(text)))
+    because = identify(None, parsed.names())
     deployment = Deployment(
         name=f"env file {path}",
         kind="env-file",
         location=Location(path),
         settings=parsed.resolve(),
-        openwebui=has_marker(parsed.names()),
+        openwebui=bool(because),
+        because=because,
         template=discover.is_template(path),
     )
     return ParsedFile(path, "dotenv", [deployment], list(parsed.findings), openwebui=deployment.openwebui)
@@ -69,7 +74,10 @@ def load_yaml(ws: Workspace, path: str) -> ParsedFile:
             # Helm and Jinja templates are not YAML until rendered; they are not ours to judge.
             return ParsedFile(path, "template")
         return ParsedFile(path, "yaml", findings=[exc.finding], openwebui=True)
-    return _read_documents(ws, path, documents)
+    template = discover.is_template(path) or _YTT.search(ws.cached_text(path) or "") is not None
+    result = _read_documents(ws, path, documents)
+    result.template = template
+    return result
 
 
 def _read_documents(ws: Workspace, path: str, documents: list) -> ParsedFile:  # type: ignore[type-arg]
@@ -98,7 +106,17 @@ def _read_kind(ws: Workspace, path: str, documents: list) -> ParsedFile:  # type
 
     if any(kubernetes.is_manifest(document) for document in documents):
         return _released(ws, path, kubernetes.read_manifests(path, documents))
+    if len(documents) == 1 and os.path.basename(path) == "fleet.yaml":
+        from validator.sources import gitops
+
+        fleet = gitops.read_fleet(path, documents[0])
+        if fleet is not None:
+            return fleet
     release = helm.read(ws, path, documents[0]) if len(documents) == 1 else None
+    if release is None and len(documents) == 1 and discover.is_helm_values_name(path):
+        from validator.sources import otherchart
+
+        release = otherchart.read(path, documents[0])
     return release or ParsedFile(path, "yaml")
 
 

@@ -56,10 +56,18 @@ class Deployment:
     settings: dict[str, Setting] = field(default_factory=dict)
     image: str | None = None
     replicas: int | None = None
+    # One container per node (compose `deploy.mode: global`): as many as there are nodes.
+    per_node: bool = False
     # True for the official image, whose start.sh generates a key and sets WEBUI_SECRET_KEY="".
     official_image: bool = False
     # True when the image or the settings show this is Open WebUI (see validator.openwebui.detect).
     openwebui: bool = False
+    # Why it was taken for Open WebUI (`image ...`, the variables only Open WebUI reads, the chart).
+    because: str = ""
+    # The Open WebUI release it runs when something pins it (image tag, chart appVersion), and where
+    # that came from, or why it is unknown (validator.openwebui.release); None: --target-version.
+    release: tuple[int, int, int] | None = None
+    release_source: str = ""
     # `.env.example` and friends: templates to copy, not running deployments.
     template: bool = False
     # Files this deployment takes settings from; an env file used by a deployment is not one itself.
@@ -89,3 +97,6 @@ class ParsedFile:
     pending: list[Pending] = field(default_factory=list)
     # Files to read too although not asked about, because this file's verdict depends on them.
     context: tuple[str, ...] = ()
+    # A templating tool's input (ytt `#@`, Jinja `.j2`, envsubst/gomplate `.tpl`): its deployments
+    # are templates, checked where values are literal, never running services of their own.
+    template: bool = False

@@ -120,6 +120,7 @@ def deployment(path: str, setting: Setting | None) -> Deployment:
         location=Location(path),
         settings={VARIABLE: setting} if setting is not None else {},
         openwebui=True,
+        because="Open WebUI's stored settings (auth.jwt_expiry)",
     )
 
 
