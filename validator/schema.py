@@ -20,6 +20,10 @@ from validator.sources.model import Setting
 # whitespace around them. Anything else is rejected (OW101) or partly ignored (OW102).
 ACCEPTED_JWT_EXPIRES_IN = r"^(-1|0|\s*(-?[0-9]+(\.[0-9]+)?(ms|s|m|h|d|w)\s*)+)$"
 MIN_KEY_LENGTH = 32
+# A key of exactly 44 characters is used as a Fernet key as it is: base64 of 32 bytes, so 43
+# characters and one `=` (validator.openwebui.fernet has Fernet's exact, more lenient decoding).
+_FERNET_WHEN_44: dict[str, object] = {"if": {"minLength": 44, "maxLength": 44},
+                                      "then": {"pattern": "^[A-Za-z0-9_+/-]{43}=$"}}
 
 
 def _boolean_schema() -> dict[str, object]:
@@ -45,9 +49,7 @@ def _key_schema() -> dict[str, object]:
         "type": "string",
         "minLength": MIN_KEY_LENGTH,
         "not": {"enum": list(keys.known_default_keys())},
-        # Exactly 44 characters: a Fernet key as it is (see _fernet_schema).
-        "if": {"minLength": 44, "maxLength": 44},
-        "then": {"pattern": "^[A-Za-z0-9_+/-]{43}=$"},
+        **_FERNET_WHEN_44,
         "description": "HS256 signing key for session tokens: at least 32 bytes of randomness "
         "(e.g. `openssl rand -hex 32`), never a published default or placeholder. Exactly 44 characters "
         "must be URL-safe base64 of 32 bytes (a Fernet key), or Open WebUI 0.6.27+ stops at start.",
@@ -57,8 +59,7 @@ def _key_schema() -> dict[str, object]:
 def _fernet_schema() -> dict[str, object]:
     return {
         "type": "string",
-        "if": {"minLength": 44, "maxLength": 44},
-        "then": {"pattern": "^[A-Za-z0-9_+/-]{43}=$"},
+        **_FERNET_WHEN_44,
         "description": "Encryption key for OAuth tokens (defaults to WEBUI_SECRET_KEY). A value of exactly "
         "44 characters is used as a Fernet key as it is and must be URL-safe base64 of 32 bytes "
         "(`openssl rand -base64 32`), or Open WebUI stops at start; any other length is hashed first.",
@@ -66,11 +67,9 @@ def _fernet_schema() -> dict[str, object]:
 
 
 def _key_file_schema() -> dict[str, object]:
-    return {
-        "type": "string",
-        "description": "Official image (0.6.14+): with no key in the environment, start.sh reads the key from "
-        "this file, or generates it there. On the data volume (/app/backend/data/...) it survives recreates.",
-    }
+    return {"type": "string", "description": "Official image (0.6.14+): with no key in the environment, start.sh "
+            "reads the key from this file, or generates it there; on the data volume (/app/backend/data/...) it "
+            "survives recreates."}
 
 
 def _alias_schema() -> dict[str, object]:
