@@ -142,6 +142,16 @@ def run_cli(*args: str, cwd: Path | str | None = None, env: dict[str, str] | Non
                           capture_output=True, text=True, timeout=120)
 
 
+def unprivileged() -> tuple[str, ...]:
+    """A command prefix under which mode bits bind: root without CAP_DAC_OVERRIDE."""
+    if os.geteuid() != 0:
+        return ()
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: a 0444 file stays writable for root")
+    return (setpriv, "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search")
+
+
 # --- PostgreSQL ----------------------------------------------------------------------------------
 
 

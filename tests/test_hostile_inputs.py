@@ -199,3 +199,140 @@ def test_multi_document_yaml_with_one_bad_document_still_checks_the_good_ones(tm
     found = findings(tmp_path)
     assert ("manifests.yaml", 5, 8, "OW201") in found  # from the good documents
     assert [row for row in found if row[3] == "OW001"] == [("manifests.yaml", 23, 1, "OW001")]
+
+
+# --- linear work with caps (issue 11, item 14) ---------------------------------------------------
+
+
+def timed(*paths: Path, **options) -> tuple[float, engine.Result]:
+    started = time.perf_counter()
+    result = engine.check([str(p) for p in paths], engine.Options(**options))
+    return time.perf_counter() - started, result
+
+
+def test_20k_identical_lines_are_one_finding_with_a_count(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(OWUI + "JWT_EXPIRES_IN=4w\n" * 20_000)  # was 61 s, 2.6 GB and 2.6 GB of output
+    elapsed, result = timed(tmp_path / ".env")
+    (duplicate,) = [f for f in result.findings if f.code == "OW002"]
+    assert duplicate.message == ("JWT_EXPIRES_IN is defined 20000 times in this file (also at lines 2, 3, 4, 5, 6 "
+                                 "and 19994 more); the definition at line 20001 wins")
+    assert elapsed < 5
+
+
+def test_20k_duplicate_keys_in_a_compose_environment(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  webui:\n    image: ghcr.io/open-webui/open-webui:main\n"
+                                           "    environment:\n" + "      JWT_EXPIRES_IN: 4w\n" * 20_000)  # was 56 s
+    elapsed, result = timed(tmp_path / "compose.yaml")
+    (duplicate,) = [f for f in result.findings if f.code == "OW002"]
+    assert duplicate.location.line == 20_004 and "defined 20000 times" in duplicate.message
+    assert elapsed < 10
+
+
+def test_many_env_files_in_one_directory_list_it_once(tmp_path: Path, monkeypatch) -> None:
+    for n in range(2000):  # 20,000 took 292 s: each file listed the directory again
+        (tmp_path / f"s{n}.env").write_text("JWT_EXPIRES_IN=4w\n")
+    listed: list[str] = []
+    real = os.listdir
+    monkeypatch.setattr(os, "listdir", lambda path=".": listed.append(str(path)) or real(path))
+    _elapsed, result = timed(tmp_path)
+    assert result.errors == [] and len(result.files) == 2000
+    assert listed.count(str(tmp_path)) <= 1
+
+
+@pytest.mark.parametrize("name, text", [
+    (".env", "V0=aaaaaaaaaaaaaaaa\n" + "".join(f"V{n}=${{V{n - 1}}}${{V{n - 1}}}\n" for n in range(1, 25))
+     + "JWT_EXPIRES_IN=${V24}\n"),
+    ("deploy.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: webui}\nspec:\n  containers:\n  - name: webui\n"
+     "    image: ghcr.io/open-webui/open-webui:main\n    env:\n    - {name: V0, value: aaaaaaaaaaaaaaaa}\n"
+     + "".join(f"    - {{name: V{n}, value: '$(V{n - 1})$(V{n - 1})'}}\n" for n in range(1, 25))
+     + "    - {name: JWT_EXPIRES_IN, value: $(V24)}\n"),
+])
+def test_chained_interpolation_is_too_large_to_expand(tmp_path: Path, name: str, text: str) -> None:
+    """A few hundred bytes that double at each line: 268 MB expanded (1.3 GB to run), now OW209."""
+    (tmp_path / name).write_text(text)
+    elapsed, result = timed(tmp_path / name, assume_openwebui=True)
+    (unresolved,) = [f for f in result.findings if f.code == "OW209" and f.variable == "JWT_EXPIRES_IN"]
+    assert "too large to expand" in unresolved.message and len(unresolved.message) < 400
+    assert elapsed < 5
+
+
+def test_a_megabytes_long_value_is_not_quoted_whole(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(OWUI + "JWT_EXPIRES_IN=" + "1" * 4_800_000 + "x\n")
+    elapsed, result = timed(tmp_path / ".env")
+    (rejected,) = [f for f in result.findings if f.code == "OW101"]
+    assert rejected.message.startswith("JWT_EXPIRES_IN='" + "1" * 64 + "'... (4800001 characters) is rejected")
+    assert len(rejected.message) < 400
+    assert elapsed < 30  # linear: Open WebUI's own pattern takes minutes on it
+
+
+# --- no crash, no "No problems" for numbers too large to read (item 17) --------------------------
+
+
+@pytest.mark.parametrize("name, text", [
+    ("compose.yaml", "services:\n  webui:\n    image: ghcr.io/open-webui/open-webui:main\n    deploy:\n"
+     f"      replicas: {'9' * 5000}\n    environment:\n      JWT_EXPIRES_IN: 1mo\n"),
+    ("deploy.yaml", f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: webui}}\nspec:\n  replicas: {'9' * 5000}\n"
+     "  template:\n    spec:\n      containers:\n      - name: webui\n        image: ghcr.io/open-webui/open-webui:main\n"
+     "        env:\n        - {name: JWT_EXPIRES_IN, value: 1mo}\n"),
+    ("config-1718000000000.json", '{"auth.jwt_expiry": ' + "9" * 5000 + "}"),
+])
+def test_a_5000_digit_number_is_read_not_a_crash(tmp_path: Path, name: str, text: str) -> None:
+    (tmp_path / name).write_text(text)
+    result = engine.check([str(tmp_path / name)])
+    assert result.errors == [] and result.findings
+
+
+def test_helm_1e999999_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "Chart.yaml").write_text("apiVersion: v2\nname: open-webui\nversion: 6.0.0\n"
+                                         "sources:\n  - https://github.com/open-webui/helm-charts\n")
+    (tmp_path / "values.yaml").write_text("extraEnvVars:\n  - name: JWT_EXPIRES_IN\n    value: 1e+999999\n")
+    result = engine.check([str(tmp_path)])
+    assert result.errors == []
+    assert any(f.code == "OW101" and f.variable == "JWT_EXPIRES_IN" for f in result.findings)
+
+
+# --- special files, unreadable directories, control characters in names (item 18) ---------------
+
+
+def test_a_fifo_named_config_json_gets_a_verdict(cli, tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "config.json")
+    result = cli("check", ".", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (1, "config.json:1:1: OW001 error is a FIFO, not a regular file: "
+                                                  "not read\nFound 1 problem (1 error) in 1 file.\n")
+
+
+def test_an_unreadable_directory_is_a_finding(cli, tmp_path: Path) -> None:
+    """As root, mode 000 binds only without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH: drop them."""
+    from tests.conftest import unprivileged
+
+    (tmp_path / "prod.env").write_text(OWUI + "JWT_EXPIRES_IN=4w\n")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / ".env").write_text(OWUI + "JWT_EXPIRES_IN=1mo\n")
+    locked.chmod(0)
+    try:
+        result = cli("check", ".", "-q", cwd=tmp_path, prefix=unprivileged())
+    finally:
+        locked.chmod(0o755)
+    assert ("locked:1:1: OW001 error directory cannot be listed (Permission denied): the files in it are not "
+            "checked") in result.stdout.splitlines()
+    assert result.returncode == 1
+
+
+FORGED = "evil\n.env:1:1: OW999 error forged\x1b[2J\x1b]0;pwned\x07.env"
+
+
+@pytest.mark.parametrize("format_", ["text", "github", "junit"])
+def test_control_characters_in_file_names_are_escaped(cli, tmp_path: Path, format_: str) -> None:
+    (tmp_path / FORGED).write_text(OWUI + "JWT_EXPIRES_IN=1mo\n")
+    result = cli("check", "--verbose", "--format", format_, ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert not any(char in result.stdout + result.stderr for char in "\x1b\x07")
+    assert not any(line.startswith(".env:1:1: OW999") for line in result.stdout.splitlines())
+    if format_ == "junit":
+        import xml.etree.ElementTree as ET
+
+        (case,) = ET.fromstring(result.stdout).iter("testcase")
+        assert case.get("name") == "evil\\n.env:1:1: OW999 error forged\\x1b[2J\\x1b]0;pwned\\x07.env"
+    elif format_ == "text":
+        assert result.stdout.splitlines()[0].startswith("evil\\n.env:1:1: OW999 error forged\\x1b[2J")

@@ -45,3 +45,22 @@ def test_debug_shows_where_but_never_the_message(tmp_path: Path, broken_reader: 
     err = capsys.readouterr().err
     assert "in explode" in err and 'raise ValueError(f"unexpected value {canary}")' in err
     assert broken_reader not in err
+
+
+def test_an_internal_error_is_never_summarised_as_no_problems(tmp_path: Path, broken_reader: str, capsys,
+                                                               monkeypatch) -> None:
+    (tmp_path / "boom.env").write_text("WEBUI_URL=x\n")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["check", "boom.env"]) == 3
+    out = capsys.readouterr().out
+    assert "No problems" not in out
+    assert out == "Internal error: 1 of 1 file not checked (see stderr); no finding in the others.\n"
+
+
+def test_tokens_reports_an_internal_error_with_exit_3(tmp_path: Path, broken_reader: str, capsys, monkeypatch) -> None:
+    (tmp_path / "boom.env").write_text("WEBUI_URL=x\n")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["tokens", "boom.env"]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("owui-validate: internal error while checking boom.env (ValueError)")
+    assert broken_reader not in err

@@ -6,6 +6,7 @@ is not obvious. Findings are kept only for the files asked about and the files t
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -71,7 +72,7 @@ def _check(paths: list[str], options: Options) -> Result:
         parsed = parallel.load_all(ws, requested, errors, _load)
     else:
         parsed = {path: _load(ws, path, errors) for path in requested}
-    for path in _context(requested, parsed):
+    for path in _context(ws, requested, parsed):
         parsed[path] = _load(ws, path, errors)
     pending = [result for result in parsed.values() if result.pending]
     if pending:
@@ -81,7 +82,7 @@ def _check(paths: list[str], options: Options) -> Result:
             link(list(parsed.values()))
         except Exception as exc:  # noqa: BLE001 - reported against the first manifest, the others still run
             errors.append(InternalError(pending[0].path, exc))
-    databases = _databases(options.database_urls)
+    databases = _databases(options.database_urls, options.max_bytes)
     parsed.update((database.path, database) for database in databases)
     requested += [database.path for database in databases]
 
@@ -127,24 +128,26 @@ def _load(ws: Workspace, path: str, errors: list[InternalError]) -> ParsedFile:
         return ParsedFile(path, "error")
 
 
-def _databases(urls: tuple[str, ...]) -> list[ParsedFile]:
+def _databases(urls: tuple[str, ...], max_bytes: int) -> list[ParsedFile]:
     if not urls:
         return []
     from validator.sources.postgres import read_url
 
-    return [read_url(url) for url in dict.fromkeys(urls)]
+    return [read_url(url, max_bytes) for url in dict.fromkeys(urls)]
 
 
-def _context(requested: list[str], parsed: dict[str, ParsedFile]) -> list[str]:
+def _context(ws: Workspace, requested: list[str], parsed: dict[str, ParsedFile]) -> list[str]:
     """Compose files beside a requested env file decide whether it is their `.env`, and the manifests
     beside a requested manifest may hold its Secrets (pre-commit passes only the changed file, and
     the answer must not depend on that)."""
     extra: dict[str, None] = {}
-    for path, result in parsed.items():
-        if result.kind == "dotenv":
-            for compose_path in discover.compose_files_beside(path):
-                if compose_path not in parsed:
-                    extra.setdefault(compose_path, None)
+    # Once per directory: 20,000 env files in one directory share one look at it.
+    directories = dict.fromkeys(os.path.dirname(path) for path, result in parsed.items() if result.kind == "dotenv")
+    for directory in directories:
+        for compose_path in discover.compose_files_in(directory, ws.names):
+            if compose_path not in parsed:
+                extra.setdefault(compose_path, None)
+    for result in parsed.values():
         for context_path in result.context:
             if context_path not in parsed:
                 extra.setdefault(context_path, None)

@@ -39,9 +39,9 @@ def load_all(ws: Workspace, paths: list[str], errors: list, load: Load) -> dict[
     if received is None:
         results.update((path, load(ws, path, errors)) for path in theirs)
     else:
-        loaded, texts, their_errors = received
+        loaded, texts, read, their_errors = received
         results.update(loaded)
-        ws.adopt(texts)
+        ws.adopt(texts, read)
         errors.extend(their_errors)
     return {path: results[path] for path in paths}
 
@@ -87,13 +87,13 @@ def _fork(ws: Workspace, paths: list[str], load: Load) -> tuple[int, int] | None
         errors: list = []  # type: ignore[type-arg]
         loaded = {path: load(ws, path, errors) for path in paths}
         with os.fdopen(write_end, "wb") as stream:  # streamed: neither side holds the whole pickle
-            pickle.dump((loaded, ws.texts(), errors), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((loaded, ws.texts(), ws.read_paths(), errors), stream, protocol=pickle.HIGHEST_PROTOCOL)
         status = 0
     finally:
         os._exit(status)
 
 
-def _receive(pid: int, read_end: int) -> tuple[dict[str, ParsedFile], dict[str, str], list] | None:  # type: ignore[type-arg]
+def _receive(pid: int, read_end: int) -> tuple[dict[str, ParsedFile], dict[str, str], list[str], list] | None:  # type: ignore[type-arg]
     import pickle
 
     received = None

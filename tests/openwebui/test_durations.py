@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from validator.openwebui import durations as reading_module
 from validator.openwebui.durations import (
     ADMIN_PANEL_PATTERN,
     canonical,
@@ -360,3 +361,19 @@ def test_truncated_lifetime() -> None:
     assert truncated_lifetime(timedelta(minutes=-5)) == -300
     assert truncated_lifetime(timedelta(seconds=1.5)) in (1, 2)
     assert truncated_lifetime(timedelta(0)) == 0
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789٣.-mshdwx ", max_size=40))
+def test_the_linear_pattern_finds_exactly_open_webuis_matches(text: str) -> None:
+    """durations reads with an equivalent of Open WebUI's pattern that skips starts after a digit."""
+    linear = [(m.span(), m.groups()) for m in reading_module._LINEAR.finditer(text)]
+    assert linear == [(m.span(), m.groups()) for m in reading_module.PATTERN.finditer(text)]
+
+
+def test_a_long_digit_run_without_a_unit_is_read_in_linear_time() -> None:
+    import time
+
+    started = time.perf_counter()
+    reading = reading_module.explain("1" * 200_000 + "x")  # Open WebUI's own pattern: minutes
+    assert reading.outcome == "rejected" and time.perf_counter() - started < 5

@@ -41,7 +41,7 @@ def test_output_never_overwrites_a_checked_file(owui, project) -> None:
     before = (project / "prod.env").read_text()
     ran = owui("check", "--output", "prod.env")
     assert ran.status == 2
-    assert ran.err == "owui-validate: error: prod.env is one of the files checked: refusing to overwrite it\n"
+    assert ran.err == "owui-validate: error: prod.env is one of the files read in this run: refusing to overwrite it\n"
     assert (project / "prod.env").read_text() == before
 
 

@@ -275,3 +275,42 @@ def test_an_empty_key_never_falls_back_whatever_the_target(owui, tmp_path) -> No
         "      ENABLE_PERSISTENT_CONFIG: \"False\"\n")
     for target in ("0.6.33", "0.9.5", "0.12.4"):
         assert codes(owui("check", "--target-version", target)) == ["OW202"]
+
+
+# --- hostile configuration files (issue 11) -------------------------------------------------------
+
+
+def _check_with_config(cli, tmp_path: Path, config: str):  # type: ignore[no-untyped-def]
+    (tmp_path / ".env").write_text("JWT_EXPIRES_IN=4w\n")
+    return cli("check", "--config", config, ".env", cwd=tmp_path)
+
+
+def test_a_fifo_as_config_is_a_usage_error_not_a_hang(cli, tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "owui.toml")
+    result = _check_with_config(cli, tmp_path, "owui.toml")  # a blocked open would hit run_cli's timeout
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "owui-validate: error: owui.toml: is a FIFO, not a regular file: not read\n"
+
+
+def test_dev_zero_as_config_is_a_usage_error(cli, tmp_path: Path) -> None:
+    result = _check_with_config(cli, tmp_path, "/dev/zero")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.endswith("dev/zero: is a character device, not a regular file: not read\n")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_config_nested_5000_deep_is_one_line_not_a_traceback(cli, tmp_path: Path) -> None:
+    (tmp_path / "owui.toml").write_text("select = " + "[" * 5000 + "]" * 5000 + "\n")
+    result = _check_with_config(cli, tmp_path, "owui.toml")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "owui-validate: error: owui.toml: invalid TOML: nested too deeply to read\n"
+
+
+@pytest.mark.parametrize("value", ['"yes"', '"true"', "1", '"off"'])
+def test_allow_no_expiry_takes_only_toml_booleans(cli, tmp_path: Path, value: str) -> None:
+    (tmp_path / "owui.toml").write_text(f"allow-no-expiry = {value}\n")
+    result = _check_with_config(cli, tmp_path, "owui.toml")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "owui-validate: error: owui.toml: allow-no-expiry: Input should be a valid boolean\n"

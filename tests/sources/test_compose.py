@@ -419,7 +419,7 @@ def test_duplicate_list_entry_is_ow002_and_the_later_wins(tmp_path: Path) -> Non
               - WEBUI_SECRET_KEY=second-secret
         """)
     assert codes(parsed.findings) == [("OW002", "docker-compose.yml", 6, 9)]
-    assert "later one wins" in parsed.findings[0].message
+    assert "last one wins" in parsed.findings[0].message
     assert "secret" not in parsed.findings[0].message.replace("WEBUI_SECRET_KEY", "")
     setting = service(parsed, "webui").settings["WEBUI_SECRET_KEY"]
     assert setting.value == "second-secret" and at(setting) == ("docker-compose.yml", 6, 26)
@@ -515,9 +515,9 @@ def test_each_file_is_read_and_parsed_once(tmp_path: Path, monkeypatch: pytest.M
     resolved: list[str] = []
     resolve = DotenvFile.resolve
 
-    def counting_resolve(self: DotenvFile, lookup=None):  # type: ignore[no-untyped-def]
+    def counting_resolve(self: DotenvFile, lookup=None, budget=None):  # type: ignore[no-untyped-def]
         resolved.append(os.path.basename(self.path))
-        return resolve(self, lookup)
+        return resolve(self, lookup, budget)
 
     monkeypatch.setattr(compose, "parse_dotenv", counting_parse)
     monkeypatch.setattr(DotenvFile, "resolve", counting_resolve)

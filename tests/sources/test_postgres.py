@@ -195,3 +195,28 @@ def test_without_psycopg_the_extra_is_named(monkeypatch) -> None:
 )
 def test_display_never_holds_the_password(url: str, expected: str) -> None:
     assert source.display(url) == expected
+
+
+def test_connect_timeout_0_in_the_url_keeps_the_time_limit(monkeypatch) -> None:
+    """libpq reads `connect_timeout=0` as "wait forever": a server that accepts the connection and
+    never answers must still end in an OW001 after the limit."""
+    import socket
+    import time
+
+    monkeypatch.setattr(source, "CONNECT_TIMEOUT_SECONDS", 2)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        started = time.monotonic()
+        (finding,) = source.read_url(f"postgresql://owui:pw@127.0.0.1:{port}/openwebui?connect_timeout=0").findings
+        elapsed = time.monotonic() - started
+    assert finding.code == "OW001" and finding.message.startswith("cannot connect:")
+    assert elapsed < 8
+
+
+@pytest.mark.parametrize(("query", "seconds"), [("", 10), ("?connect_timeout=0", 10), ("?connect_timeout=-5", 10),
+                                                ("?connect_timeout=x", 10), ("?connect_timeout=1", 2),
+                                                ("?connect_timeout=5", 5), ("?connect_timeout=3600", 10)])
+def test_connect_timeout_is_kept_between_2_and_10_seconds(query: str, seconds: int) -> None:
+    assert source._connect_timeout(f"postgresql://owui@db/openwebui{query}") == seconds

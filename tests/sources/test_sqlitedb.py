@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.conftest import blob, fill, hashes, run_cli
+from tests.conftest import blob, fill, hashes, run_cli, unprivileged
 
 from validator.sources import sqlitedb
 from validator.sources.storedconfig import NO_CONFIG_TABLE
@@ -261,16 +261,6 @@ def test_hot_journal_of_an_interrupted_write_is_reported_and_left_alone(tmp_path
     assert hashes(path) == before
 
 
-def _unprivileged() -> tuple[str, ...]:
-    """A command prefix under which mode bits bind: root without CAP_DAC_OVERRIDE."""
-    if os.geteuid() != 0:
-        return ()
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("running as root without setpriv: a 0444 file stays writable for root")
-    return (setpriv, "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search")
-
-
 @pytest.mark.parametrize("state", ["rollback", "wal-left-behind"])
 def test_read_only_file_in_read_only_directory(tmp_path: Path, state: str) -> None:
     path = make(tmp_path / "webui.db", '"4w"' if state != "rollback" else '"1mo"', wal=state != "rollback")
@@ -279,7 +269,7 @@ def test_read_only_file_in_read_only_directory(tmp_path: Path, state: str) -> No
     for name in files(tmp_path):
         (tmp_path / name).chmod(0o444)
     tmp_path.chmod(0o555)
-    prefix = _unprivileged()
+    prefix = unprivileged()
     try:
         # The setting is real: in this mode the file cannot be opened for writing.
         probe = subprocess.run([*prefix, sys.executable, "-c", f"open({str(path)!r}, 'r+b')"], capture_output=True, text=True)
@@ -289,3 +279,79 @@ def test_read_only_file_in_read_only_directory(tmp_path: Path, state: str) -> No
         assert hashes(path) == before
     finally:
         tmp_path.chmod(0o755)
+
+
+# --- races, special side files and endless queries (issue 11) ------------------------------------
+
+
+def test_server_closing_between_our_look_and_the_read_leaves_no_wal_behind(tmp_path: Path, monkeypatch) -> None:
+    """The last connection of the server closes (checkpoint, -wal and -shm deleted) right after the
+    side files were looked at: nothing may create an empty -wal, and the latest commit is still read."""
+    path = make(tmp_path / "webui.db", wal=True)
+    crash(path, "UPDATE config SET value = '\"1mo\"' WHERE key = 'auth.jwt_expiry'")
+    looked = sqlitedb._side_file
+
+    def then_the_server_closes(side: str, here):  # type: ignore[no-untyped-def]
+        size = looked(side, here)
+        if side.endswith("-journal"):  # the last of the three looks
+            closing = f"import sqlite3; c = sqlite3.connect({str(path)!r}); c.execute('SELECT * FROM config'); c.close()"
+            subprocess.run([sys.executable, "-c", closing], check=True)
+            assert files(tmp_path) == ["webui.db"]
+        return size
+
+    monkeypatch.setattr(sqlitedb, "_side_file", then_the_server_closes)
+    parsed = sqlitedb.read_database(str(path))
+    assert parsed.findings == [] and parsed.deployments[0].settings["JWT_EXPIRES_IN"].value == "1mo"
+    assert files(tmp_path) == ["webui.db"]
+
+
+@pytest.mark.parametrize("suffix", ["-wal", "-shm", "-journal"])
+def test_a_fifo_side_file_is_refused_before_sqlite_opens_anything(tmp_path: Path, suffix: str) -> None:
+    path = make(tmp_path / "webui.db", wal=suffix != "-journal")
+    os.mkfifo(f"{path}{suffix}")
+    code, lines = check(tmp_path)  # a blocked open would hit run_cli's timeout
+    assert (code, lines) == (1, [f"webui.db:1:1: OW001 error webui.db{suffix} is a FIFO, not a regular file: not "
+                                 "read; SQLite would open it: database not read"])
+
+
+def test_a_wal_linked_to_dev_zero_is_not_copied(tmp_path: Path) -> None:
+    path = make(tmp_path / "webui.db", wal=True)
+    Path(f"{path}-wal").symlink_to("/dev/zero")
+    assert check(tmp_path) == (1, ["webui.db:1:1: OW001 error webui.db-wal is a character device, not a regular "
+                                   "file: not read; SQLite would open it: database not read"])
+
+
+def test_a_wal_over_the_database_limit_is_not_copied(tmp_path: Path) -> None:
+    path = make(tmp_path / "webui.db", wal=True)
+    with open(f"{path}-wal", "wb") as wal:
+        wal.truncate(sqlitedb.MAX_DATABASE_BYTES + 1)  # sparse: costs no disk
+    (finding,) = sqlitedb.read_database(str(path)).findings
+    assert finding.message == (f"webui.db-wal is {sqlitedb.MAX_DATABASE_BYTES + 1} bytes, over the "
+                               f"{sqlitedb.MAX_DATABASE_BYTES}-byte limit: database not read")
+
+
+def test_an_endless_recursive_config_view_is_stopped_at_the_deadline(tmp_path: Path, monkeypatch) -> None:
+    connection = sqlite3.connect(tmp_path / "webui.db")
+    connection.execute("CREATE VIEW config AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+                       "SELECT 'k' || i AS key, '\"4w\"' AS value FROM n")  # rows without end, none the key
+    connection.close()
+    monkeypatch.setattr(sqlitedb, "QUERY_SECONDS", 0.5)
+    (finding,) = sqlitedb.read_database(str(tmp_path / "webui.db")).findings
+    assert (finding.code, finding.message) == ("OW001", "reading the `config` table took more than 0.5 s "
+                                               "(a view over an endless query?): stopped")
+
+
+def test_json_nested_100k_deep_is_a_finding(tmp_path: Path) -> None:
+    connection = sqlite3.connect(tmp_path / "webui.db")
+    fill(connection, "sqlite", "blob", [(1, "[" * 100_000 + "]" * 100_000)])
+    connection.commit()
+    connection.close()
+    assert check(tmp_path) == (1, ["webui.db:1:1: OW001 error the `config` row with the highest id is JSON nested "
+                                   "too deeply to read: not checked"])
+
+
+def test_a_stored_value_over_the_file_size_limit_is_not_parsed(tmp_path: Path) -> None:
+    make(tmp_path / "webui.db", '"' + "1" * 10_000_000 + 'w"')
+    result = run_cli("check", "-q", "webui.db", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (1, "webui.db:1:1: OW001 error config[auth.jwt_expiry] is 10000003 "
+                                                  "characters, over the 5242880-byte file-size limit: not read\n")

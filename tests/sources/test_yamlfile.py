@@ -193,7 +193,7 @@ def test_duplicate_key_later_wins_and_is_reported(loader: type) -> None:
     svc = mapping_get(node, "svc")
     assert entries(svc) == {"A": "3", "B": "2"}  # type: ignore[arg-type]
     found = duplicate_keys(svc)  # type: ignore[arg-type]
-    assert [(name, first.start_mark.line + 1, later.start_mark.line + 1) for name, first, later in found] == [("A", 4, 6)]
+    assert [(name, first.start_mark.line + 1, last.start_mark.line + 1, n) for name, first, last, n in found] == [("A", 4, 6, 2)]
 
 
 def test_overriding_a_merged_key_is_not_a_duplicate(loader: type) -> None:

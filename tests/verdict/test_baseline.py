@@ -90,3 +90,14 @@ def test_never_written_over_a_checked_file(owui, tmp_path) -> None:
     before = (tmp_path / "prod.env").read_text()
     ran = owui("check", "--write-baseline", "prod.env")
     assert ran.status == 2 and (tmp_path / "prod.env").read_text() == before
+
+
+def test_a_fifo_or_dev_zero_as_baseline_is_a_usage_error_not_a_hang(cli, tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / ".env").write_text("JWT_EXPIRES_IN=4w\n")
+    os.mkfifo(tmp_path / "baseline.json")
+    for baseline, kind in (("baseline.json", "a FIFO"), ("/dev/zero", "a character device")):
+        result = cli("check", "--baseline", baseline, ".env", cwd=tmp_path)  # a hang would hit run_cli's timeout
+        assert (result.returncode, result.stdout) == (2, "")
+        assert result.stderr == f"owui-validate: error: {baseline}: is {kind}, not a regular file: not read\n"

@@ -33,8 +33,9 @@ def run(args: argparse.Namespace) -> int:
         options = replace(settings.options(args.assume_openwebui, args.max_file_size, urls), named=tuple(args.paths))
         # With only --database-url, check the database alone rather than also walking the current directory.
         result = engine.check(settings.files(args.paths or ([] if urls else ["."])), options)
+        read = [*result.files, *[str(path) for path in (settings.source, args.baseline) if path]]
         for target in (args.output, args.write_baseline):
-            _refuse_checked(target, result.files)
+            _refuse_read(target, result, read)
         findings = triage.findings(result, settings.selection())
         if args.write_baseline:
             _write_baseline(findings, settings, args.write_baseline)
@@ -42,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
         if args.baseline:
             findings = _new_findings(findings, settings, args.baseline)
         run = report.Run(findings, result.files, str(settings.root), settings.fail_on, args.quiet, settings.severities,
-                         _checked(result, options.policy))
+                         _checked(result, options.policy),
+                         unchecked=tuple(dict.fromkeys(error.path for error in result.errors)))
         _output(report.choose(args.format, os.environ), run, args.output)
         if args.verbose:
             from validator.report import verbose
@@ -84,18 +86,23 @@ def report_internal_errors(errors: list, *, debug: bool) -> None:  # type: ignor
     """One line per file; the exception's message is never printed, since it may quote a value."""
     import traceback
 
+    from validator.report.common import printable
+
     for error in errors:
-        print(f"owui-validate: internal error while checking {error.path} ({type(error.error).__name__}): "
+        print(f"owui-validate: internal error while checking {printable(error.path)} ({type(error.error).__name__}): "
               f"please report it at {ISSUES_URL}" + ("" if debug else " with the output of --debug"),
               file=sys.stderr)
         if debug:
             print("".join(traceback.format_tb(error.error.__traceback__)), end="", file=sys.stderr)
 
 
-def _refuse_checked(target: str | None, files: list[str]) -> None:
-    """Never write to a checked file: a typo in `--output` must not destroy a deployment file."""
-    if target and os.path.abspath(target) in {os.path.abspath(path) for path in files}:
-        raise UsageError(f"{target} is one of the files checked: refusing to overwrite it")
+def _refuse_read(target: str | None, result: engine.Result, named: list[str]) -> None:
+    """Never write to a file this run read: a typo in `--output` must not destroy a deployment file,
+    nor an `env_file` target, a compose file read beside a `.env`, or one reached through a link."""
+    from validator.fileio import same_as_any
+
+    if target and (same_as_any(target, named) or (result.workspace is not None and result.workspace.was_read(target))):
+        raise UsageError(f"{target} is one of the files read in this run: refusing to overwrite it")
 
 
 def _write_baseline(findings: list[Finding], settings: Project, target: str) -> None:

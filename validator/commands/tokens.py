@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def margin(text: str) -> int:
@@ -26,7 +26,8 @@ def margin(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from validator.harness.plan import evaluate
+    from validator import engine
+    from validator.harness.plan import prove
     from validator.openwebui import versions
     from validator.settings.policy import Policy
     from validator.report import tokens as text
@@ -56,9 +57,15 @@ def run(args: argparse.Namespace) -> int:
         except CodeError as exc:
             print(f"owui-validate: error: --openwebui {exc}", file=sys.stderr)
             return EXIT_USAGE
-    report = evaluate(args.paths or ["."], policy, seconds, assume_openwebui=args.assume_openwebui, code=code)
+    result = engine.check(args.paths or ["."], engine.Options(policy=policy, assume_openwebui=args.assume_openwebui))
+    report = prove(result, policy, seconds, code=code)
     if args.format == "json":
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
         text.write(report, sys.stdout)
+    if result.errors:
+        from validator.commands.check import report_internal_errors
+
+        report_internal_errors(result.errors, debug=False)
+        return EXIT_INTERNAL
     return EXIT_OK if report.passed else EXIT_FAILED

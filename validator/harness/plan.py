@@ -21,6 +21,7 @@ from validator.schema import AuthEnvironment
 from validator.sources.model import Deployment, Setting
 
 if TYPE_CHECKING:
+    from validator import engine
     from validator.harness.openwebui_code import ReleaseCode
 
 # Deployment kinds whose missing key falls back to `t0p-s3cr3t` before 0.9.6 (as OW201 says).
@@ -154,11 +155,24 @@ def evaluate(paths: list[str], policy: Policy, margin: int, *, assume_openwebui:
     release's own code, run every value through it too (validator.harness.crosscheck)."""
     from validator import engine
 
-    result = engine.check(paths, engine.Options(policy=policy, assume_openwebui=assume_openwebui))
+    return prove(engine.check(paths, engine.Options(policy=policy, assume_openwebui=assume_openwebui)), policy, margin,
+                 code=code)
+
+
+def prove(result: engine.Result, policy: Policy, margin: int, *, code: ReleaseCode | None = None) -> TokensReport:
+    """The seven checks on each Open WebUI environment `check` found (and the release's own code on
+    each value, given one); a bug met in one environment is added to `result.errors` (the command
+    exits 3), and the others are still proved."""
+    from validator import engine
+
     environments = []
     for deployment in result.deployments:
-        planned = plan(deployment, policy, margin)
-        checks = run(planned.setup)
+        try:
+            planned = plan(deployment, policy, margin)
+            checks = run(planned.setup)
+        except Exception as exc:  # noqa: BLE001 - reported as an internal error, never dropped
+            result.errors.append(engine.InternalError(deployment.location.path, exc))
+            continue
         environments.append(Environment(
             name=deployment.name, kind=deployment.kind, source=str(deployment.location), lifetime=planned.lifetime,
             key=planned.key, checks=checks, passed=all(check.status != "fail" for check in checks)))

@@ -5,6 +5,7 @@ Format modules import only this (never each other), so each can change on its ow
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -46,6 +47,8 @@ class Run:
     rule_severity: Mapping[str, Severity] = field(default_factory=dict)
     # The Open WebUI deployments checked (JSON `deployments`, SARIF run properties).
     deployments: Sequence[Checked] = ()
+    # Files an internal error kept from being checked (exit 3): no summary may call them clean.
+    unchecked: Sequence[str] = ()
 
     def path(self, path: str) -> str:
         return paths.relative(path, self.root)
@@ -65,6 +68,22 @@ class Run:
         for finding in self.findings:
             ordered.setdefault(finding.location.path, None)
         return list(ordered)
+
+
+# Control characters (C0, DEL, C1), line and paragraph separators, and what XML 1.0 cannot hold.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """Text with every control character written as an escape (`\\n`, `\\x1b`): a file named with a
+    newline cannot forge a finding line, an ESC cannot drive the terminal, and XML stays valid."""
+    return _UNPRINTABLE.sub(_escape, text) if _UNPRINTABLE.search(text) else text
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _SHORT_ESCAPES.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
 
 
 def counts(findings: Sequence[Finding]) -> dict[Severity, int]:

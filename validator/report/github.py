@@ -8,11 +8,12 @@ from __future__ import annotations
 from typing import TextIO
 
 from validator.findings import Finding
-from validator.report.common import GITHUB_COMMAND, Run
+from validator.report.common import GITHUB_COMMAND, Run, printable
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """GitHub's escapes for newlines (a command ends at one); any other control character as printable() writes it."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _property(text: str) -> str:

@@ -1,22 +1,16 @@
 """`--format junit`: one test case per file checked, a failure per finding at or above `fail-on`.
 
-Findings below `fail-on` do not fail the test case; they are listed in its system-out.
+Findings below `fail-on` do not fail the test case; they are listed in its system-out. Every text
+and attribute goes through printable(): XML 1.0 cannot hold most control characters even escaped,
+and a path with a newline must not read as two lines.
 """
 
 from __future__ import annotations
 
-import re
 from typing import TextIO
 
 from validator.findings import Finding
-from validator.report.common import TOOL, Run
-
-# Characters XML 1.0 cannot hold at all, even escaped.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _clean(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+from validator.report.common import TOOL, Run, printable
 
 
 def _line(run: Run, finding: Finding) -> str:
@@ -35,15 +29,15 @@ def document(run: Run) -> str:
     suites = ET.Element("testsuites", {"name": TOOL, **counts})
     suite = ET.SubElement(suites, "testsuite", {"name": TOOL, **counts})
     for path, found in by_file.items():
-        name = run.path(path)
+        name = printable(run.path(path))
         case = ET.SubElement(suite, "testcase", name=name, classname=TOOL, file=name)
         notes = []
         for finding in found:
             if finding.severity >= run.fail_on:
-                failure = ET.SubElement(case, "failure", type=finding.code, message=_clean(finding.message))
-                failure.text = _clean(_line(run, finding))
+                failure = ET.SubElement(case, "failure", type=finding.code, message=printable(finding.message))
+                failure.text = printable(_line(run, finding))
             else:
-                notes.append(_clean(_line(run, finding)))
+                notes.append(printable(_line(run, finding)))
         if notes:
             ET.SubElement(case, "system-out").text = "\n".join(notes)
     ET.indent(suites)

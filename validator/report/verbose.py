@@ -7,6 +7,7 @@ from typing import TextIO
 from validator import secrets
 from validator.engine import Result
 from validator.openwebui import release
+from validator.report.common import printable
 from validator.settings.policy import Policy
 
 
@@ -26,8 +27,8 @@ def write(result: Result, policy: Policy, stream: TextIO) -> None:
         lifetime = env.lifetime
         lifetime_text = ("not resolvable here" if lifetime is None else
                          "rejected (sign-in fails)" if lifetime.outcome == "rejected" else meaning(lifetime))
-        stream.write(f"  {deployment.name}: key {key_text}; token lifetime {lifetime_text}"
-                     + (f"; {deployment.replicas} replicas" if deployment.replicas else "") + "\n")
+        line = f"  {deployment.name}: key {key_text}; token lifetime {lifetime_text}"
+        stream.write(printable(line + (f"; {deployment.replicas} replicas" if deployment.replicas else "")) + "\n")
         if deployment.kind != "stored-config":
             checked = release.describe(deployment.release, deployment.release_source, policy.version)
-            stream.write(f"    release {checked}; Open WebUI because: {deployment.because or 'unknown'}\n")
+            stream.write(printable(f"    release {checked}; Open WebUI because: {deployment.because or 'unknown'}") + "\n")

@@ -7,13 +7,14 @@ read as written (OW101, OW102) gets nothing more.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 
 from validator.findings import Finding, Severity
 from validator.openwebui import durations, versions
 from validator.openwebui.durations import Reading
-from validator.rules.base import Rule, Subject
+from validator.rules.base import Rule, Subject, quote
 from validator.rules.resolution import Unresolved
 from validator.sources.model import Setting
 
@@ -291,11 +292,12 @@ def meaning(reading: Reading) -> str:
 
 
 # How Go (and so Helm's `quote`) prints a large number: 2419200 becomes 2.4192e+06.
+_PIECES_SHOWN = 5
 _EXPONENT = re.compile(r"^\s*\d+(?:\.\d+)?e\+\d+\s*$")
 
 
 def _fix(raw: str) -> str:
-    if _EXPONENT.match(raw):
+    if _EXPONENT.match(raw) and math.isfinite(float(raw)):
         seconds = float(raw)
         return (f"; it is the number {seconds:.0f} as Helm prints an unquoted number: quote the value in the "
                 f"values file and give it a unit, e.g. `\"{durations.canonical(seconds)}\"`")
@@ -340,7 +342,7 @@ def _unset(subject: Subject) -> Iterator[Finding]:
 def value_findings(subject: Subject, setting: Setting, reading: Reading) -> Iterator[Finding]:
     """OW101-OW107 for one value, named as written (`JWT_EXPIRES_IN`, or a stored setting's name)."""
     raw, policy, deployment = reading.raw, subject.policy, subject.deployment
-    written = f"{setting.name}={raw!r}"
+    written = f"{setting.name}={quote(raw)}"
 
     def report(rule: type[Rule], message: str, severity: Severity | None = None) -> Finding:
         return rule.finding(message, setting.location, severity=severity, setting=setting, deployment=deployment)
@@ -350,7 +352,7 @@ def value_findings(subject: Subject, setting: Setting, reading: Reading) -> Iter
                      f"every sign-up and sign-in fails with HTTP 500{_fix(raw)}")
         return
     if reading.meaningful_ignored:
-        ignored = ", ".join(repr(span.text) for span in reading.meaningful_ignored)
+        ignored = _listed([quote(span.text) for span in reading.meaningful_ignored])
         yield report(PartlyIgnoredExpiry, f"{written} is read as {meaning(reading)}: Open WebUI "
                      f"ignores {ignored}{_fix(raw) or '; write only number-unit pairs such as `4w`'}")
         return
@@ -368,6 +370,12 @@ def value_findings(subject: Subject, setting: Setting, reading: Reading) -> Iter
         yield report(NotSavableInAdminPanel, f"{written} works from the environment, but the Admin "
                      "Panel cannot save it (it takes -1, 0 or one number-unit pair"
                      f"{_single_pair(reading)}): saving Settings > General there silently drops the setting")
+
+
+def _listed(quoted: list[str]) -> str:
+    """At most a few of the pieces ignored (a long value can have thousands), with a count."""
+    shown = ", ".join(quoted[:_PIECES_SHOWN])
+    return shown + (f" and {len(quoted) - _PIECES_SHOWN} more" if len(quoted) > _PIECES_SHOWN else "")
 
 
 def _single_pair(reading: Reading) -> str:

@@ -15,7 +15,7 @@ from validator.openwebui import durations
 from validator.openwebui.durations import Reading
 from validator.precedence import effective_expiry
 from validator.rules import expiry
-from validator.rules.base import Rule, Subject
+from validator.rules.base import Rule, Subject, quote
 from validator.sources.model import Setting
 
 
@@ -94,7 +94,7 @@ def _overrides(subjects: Iterable[Subject]) -> Iterator[Finding]:
             continue
         where = effective.stored_in.location.path if effective.stored_in is not None else stored.location.path
         yield StoredSettingOverrides.finding(
-            f"stored setting {_shown(stored)} in {where} overrides JWT_EXPIRES_IN={environment.value!r}: Open WebUI "
+            f"stored setting {_shown(stored)} in {where} overrides JWT_EXPIRES_IN={quote(environment.value)}: Open WebUI "
             f"uses the stored lifetime, {_lifetime(ours)}, not {_lifetime(theirs)} as written here; change it in "
             "Admin Panel > Settings > General > JWT Expiration, or set ENABLE_PERSISTENT_CONFIG=False to make this "
             "value authoritative", environment.location, setting=environment, deployment=deployment)
@@ -109,7 +109,7 @@ def _same_effect(first: Reading, second: Reading) -> bool:
 
 
 def _shown(setting: Setting) -> str:
-    return f"{setting.name}={setting.value!r}" if setting.value is not None else f"{setting.name} ({setting.unresolved})"
+    return f"{setting.name}={quote(setting.value)}" if setting.value is not None else f"{setting.name} ({setting.unresolved})"
 
 
 def _lifetime(reading: Reading | None) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+from validator import fileio
 from validator.contract import Check, Constrain, Describe, JsonSchema, adapter, kebab
 from validator.errors import UsageError
 from validator.settings.policy import Policy
@@ -21,6 +22,8 @@ from validator.settings.policy import Policy
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
+# A configuration file is a few hundred bytes; this is plenty, and bounds what a mistake can cost.
+MAX_BYTES = 1024 * 1024
 DEDICATED = ".owui-validate.toml"
 PYPROJECT = "pyproject.toml"
 TABLE = "owui-validate"
@@ -120,8 +123,8 @@ def find(start: Path) -> Path | None:
 
 def _has_table(pyproject: Path) -> bool:
     try:
-        text = pyproject.read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = _read_text(pyproject)
+    except (OSError, UnicodeDecodeError, fileio.NotRegularFile, fileio.TooLarge):
         return False
     # Most pyproject files are not ours: skip parsing them on every commit.
     return TABLE in text and _section(_parse(text, pyproject), pyproject, required=False) is not None
@@ -131,12 +134,19 @@ def read(path: Path, shown: Path | None = None) -> dict[str, Any]:
     """The raw option table of a configuration file; errors name it as `shown` (as the user wrote it)."""
     shown = shown or path
     try:
-        text = path.read_text("utf-8")
+        text = _read_text(path)
     except FileNotFoundError:
         raise ConfigError(f"{shown}: configuration file not found") from None
+    except (fileio.NotRegularFile, fileio.TooLarge) as exc:
+        raise ConfigError(f"{shown}: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{shown}: cannot read: {getattr(exc, 'strerror', None) or exc.__class__.__name__}") from None
     return _section(_parse(text, shown), shown, required=True) or {}
+
+
+def _read_text(path: Path) -> str:
+    """A configuration file is small: a FIFO, a device or anything over MAX_BYTES is refused unopened."""
+    return fileio.read_regular(str(path), MAX_BYTES).decode("utf-8")
 
 
 def _parse(text: str, path: Path) -> dict[str, Any]:
@@ -148,6 +158,8 @@ def _parse(text: str, path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply to read") from None
 
 
 def _section(data: dict[str, Any], path: Path, *, required: bool) -> dict[str, Any] | None:

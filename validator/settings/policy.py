@@ -37,7 +37,8 @@ class Policy:
     min_jwt_expiry: Annotated[Lifetime, Describe("OW106 below this lifetime.")] = "1m"
     min_secret_key_length: Annotated[int, Constrain(ge=1), Describe(
         "OW203 below this many bytes (RFC 7518 3.2: 32 for HS256).")] = 32
-    allow_no_expiry: Annotated[bool, Describe("Accept tokens that never expire (no OW103).")] = False
+    # Strict: pydantic would take "yes", "off" or 0 for a bool, and a typo must not turn a check off.
+    allow_no_expiry: Annotated[bool, Constrain(strict=True), Describe("Accept tokens that never expire (no OW103).")] = False
     known_default_keys: Annotated[tuple[str, ...], Describe("More key values to treat as public (OW201).")] = ()
     target_version: Annotated[str, Check(_version), Describe(
         "The Open WebUI release deployed; changes what unset variables mean.")] = versions.format_version(versions.LATEST)

@@ -35,6 +35,8 @@ class Project:
 
     config: Config
     root: Path
+    # The configuration file read, if any (`--output` must not overwrite it).
+    source: Path | None = None
 
     def path(self, path: str) -> str:
         return paths.relative(path, str(self.root))
@@ -93,7 +95,7 @@ def load(args: argparse.Namespace, cwd: Path) -> Project:
         # The defaults are valid by definition: skip building the validator on every commit.
         return Project(Config(), config.project_root(None, cwd))
     merged = config.validate({**values, **flags}, source, {key: f"--{key}" for key in flags})
-    return Project(merged, config.project_root(path, cwd))
+    return Project(merged, config.project_root(path, cwd), path)
 
 
 def _flags(args: argparse.Namespace, values: dict[str, Any]) -> dict[str, Any]:

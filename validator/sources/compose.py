@@ -19,7 +19,7 @@ from validator.location import Location
 from validator.openwebui.detect import identify, is_official_image
 from validator.sources.dotenv import DotenvFile, parse_dotenv
 from validator.sources.files import SourceError, Workspace
-from validator.sources.interpolation import interpolate
+from validator.sources.interpolation import Budget, interpolate, raise_if_too_large
 from validator.sources.model import Deployment, ParsedFile, Setting
 from validator.sources.yamlfile import (
     duplicate_keys,
@@ -27,6 +27,7 @@ from validator.sources.yamlfile import (
     mapping_get,
     node_location,
     scalar_text,
+    small_count,
 )
 
 SHELL = "taken from the shell environment at deploy time"
@@ -89,6 +90,8 @@ class _Compose:
     env_files: dict[str, tuple[dict[str, Setting] | None, str]] = field(default_factory=dict)
     # Deployment name -> its env files that are not in the checkout.
     absent: dict[str, list[_Absent]] = field(default_factory=dict)
+    # What interpolation may still bring into this file's values (validator.sources.interpolation).
+    budget: Budget = field(default_factory=Budget)
 
     def __post_init__(self) -> None:
         self.directory = os.path.dirname(self.path)
@@ -98,11 +101,15 @@ class _Compose:
             self.uses[dotenv_path] = None
             parsed = self._parse(dotenv_path)
             if parsed is not None:
-                self.env = parsed.resolve()
+                self.env = parsed.resolve(budget=self.budget)
 
     def lookup(self, name: str) -> str | None:
         setting = self.env.get(name)
-        return None if setting is None else setting.value
+        if setting is None:
+            return None
+        if setting.value is None:
+            raise_if_too_large(setting.unresolved)
+        return setting.value
 
     def _parse(self, path: str) -> DotenvFile | None:
         """Parse an env file through the workspace cache; a parse error becomes its finding."""
@@ -130,13 +137,13 @@ class _Compose:
         parsed = self._parse(path)
         if parsed is None:
             return {}, ""
-        return {name: replace(setting, via=path) for name, setting in parsed.resolve(self.lookup).items()}, ""
+        return {name: replace(setting, via=path) for name, setting in parsed.resolve(self.lookup, self.budget).items()}, ""
 
     def value(self, name: str, text: str, location: Location) -> Setting:
         """A value written in the compose file, interpolated; a whole `${VAR}` points at `.env`."""
         if "$" not in text:
             return Setting(name, text, location, True, "", self.path)
-        result = interpolate(text, self.lookup)
+        result = interpolate(text, self.lookup, self.budget)
         literal = not result.references
         if result.value is None:
             return Setting(name, None, location, literal, result.unresolved, self.path)
@@ -261,7 +268,7 @@ def _replicas(context: _Compose, fields: dict[str, yaml.Node]) -> int | None:
     if text is None:
         return None
     text = text.strip()
-    return int(text) if text.isascii() and text.isdigit() else None
+    return small_count(text)
 
 
 def _global(context: _Compose, fields: dict[str, yaml.Node]) -> bool:
@@ -314,18 +321,15 @@ def _environment_mapping(context: _Compose, service: str, node: yaml.MappingNode
             settings[name] = context.passed_through(name, node_location(key, path))
         else:
             settings[name] = context.value(name, text, node_location(value, path))
-    for name, first, later in duplicate_keys(node):
+    for name, first, last, count in duplicate_keys(node):
+        again = "again" if count == 2 else f"{count} times"
         message = (
-            f"{name} is defined again in the environment of service '{service}' (first at line "
+            f"{name} is defined {again} in the environment of service '{service}' (first at line "
             f"{first.start_mark.line + 1}); docker compose rejects duplicate mapping keys, this "
-            f"linter used the definition at line {_last_line(node, name)}"
+            f"linter used the definition at line {last.start_mark.line + 1}"
         )
-        context.findings.append(Finding("OW002", Severity.WARNING, message, node_location(later, path), variable=name))
+        context.findings.append(Finding("OW002", Severity.WARNING, message, node_location(last, path), variable=name))
     return settings
-
-
-def _last_line(node: yaml.MappingNode, name: str) -> int:
-    return max(key.start_mark.line + 1 for key, _ in node.value if isinstance(key, yaml.ScalarNode) and key.value == name)
 
 
 def _environment_list(context: _Compose, service: str, node: yaml.SequenceNode) -> dict[str, Setting]:
@@ -333,6 +337,7 @@ def _environment_list(context: _Compose, service: str, node: yaml.SequenceNode) 
     path = context.path
     settings: dict[str, Setting] = {}
     first: dict[str, int] = {}
+    again: dict[str, tuple[Location, int]] = {}  # the last repeat of each name, and how many times it is set
     for item in node.value:
         text = scalar_text(item)
         if not text:
@@ -343,11 +348,7 @@ def _environment_list(context: _Compose, service: str, node: yaml.SequenceNode) 
         line, column = _content_start(item)
         key_location = Location.span(path, line, column, name)
         if name in first:
-            message = (
-                f"{name} is set again in the environment of service '{service}' (first at line "
-                f"{first[name]}); the later one wins"
-            )
-            context.findings.append(Finding("OW002", Severity.WARNING, message, key_location, variable=name))
+            again[name] = (key_location, again.get(name, (key_location, 1))[1] + 1)
         else:
             first[name] = line
         settings.pop(name, None)
@@ -357,6 +358,11 @@ def _environment_list(context: _Compose, service: str, node: yaml.SequenceNode) 
         whole = node_location(item, path)
         location = Location(path, line, column + len(name) + 1, whole.end_line, whole.end_column)
         settings[name] = context.value(name, value, location)
+    for name, (key_location, count) in again.items():
+        times = "again" if count == 2 else f"{count} times"
+        message = (f"{name} is set {times} in the environment of service '{service}' (first at line "
+                   f"{first[name]}); the last one wins")
+        context.findings.append(Finding("OW002", Severity.WARNING, message, key_location, variable=name))
     return settings
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import re
-import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Literal
+
+from validator import fileio
 
 Kind = Literal["dotenv", "yaml", "json", "sqlite"]
 
@@ -74,12 +75,10 @@ def explicit_kind(path: str) -> Kind | None:
     if lowered.endswith(_DATABASE_SUFFIXES):
         return "sqlite"
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return None  # a FIFO would block; the reader that gets it reports what it is
-        with open(path, "rb") as handle:
+        with fileio.open_regular(path) as handle:
             return "sqlite" if handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC else None
-    except OSError:
-        return None
+    except (OSError, fileio.NotRegularFile):
+        return None  # the reader that gets it reports what it is
 
 
 def is_compose_name(path: str) -> bool:
@@ -97,13 +96,16 @@ def normalise(path: str) -> str:
 
 
 def walk(root: str) -> Iterator[str]:
-    """Files under root whose names are deployment files; no symlinked directories (no loops)."""
+    """Files under root whose names are deployment files; no symlinked directories (no loops).
+    A directory that cannot be listed is yielded itself: it gets a verdict (validator.sources.load),
+    not a silent skip."""
     stack = [root]
     while stack:
         directory = stack.pop()
         try:
             entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
         except OSError:
+            yield normalise(directory)
             continue
         subdirs = []
         for entry in entries:
@@ -131,14 +133,10 @@ def expand(paths: list[str]) -> list[str]:
     return list(seen)
 
 
-def compose_files_beside(path: str) -> list[str]:
-    """Compose files in the same directory as an env file, which may interpolate from it."""
-    directory = os.path.dirname(path) or "."
-    try:
-        names = sorted(os.listdir(directory))
-    except OSError:
-        return []
-    return [normalise(os.path.join(directory, name)) for name in names if _COMPOSE.match(name)]
+def compose_files_in(directory: str, names: Callable[[str], list[str]]) -> list[str]:
+    """Compose files in the directory of an env file, which may interpolate from it;
+    `names(directory)` lists a directory (Workspace.names: once per run)."""
+    return [normalise(os.path.join(directory, name)) for name in names(directory) if _COMPOSE.match(name)]
 
 
 def yaml_files_beside(path: str) -> list[str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from validator.findings import Finding, Severity
 from validator.location import Location
 from validator.sources.files import unreadable
-from validator.sources.interpolation import interpolate
+from validator.sources.interpolation import Budget, interpolate, raise_if_too_large
 from validator.sources.model import Setting
 
 _WS = r"[^\S\n]"
@@ -31,6 +31,8 @@ _ESCAPES = {
     "$": "$$",  # `\$` is a literal dollar: kept as compose's `$$` escape for interpolation
 }  # fmt: skip
 _SHELL = "taken from the shell environment at deploy time"
+# The other definitions an OW002 lists by line number; more are counted.
+_LINES_SHOWN = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +64,16 @@ class DotenvFile:
     def names(self) -> set[str]:
         return {entry.name for entry in self.entries}
 
-    def resolve(self, lookup: Callable[[str], str | None] | None = None) -> dict[str, Setting]:
-        """Final settings: the last definition wins; references see earlier entries, then lookup."""
+    def resolve(self, lookup: Callable[[str], str | None] | None = None, budget: Budget | None = None) -> dict[str, Setting]:
+        """Final settings: the last definition wins; references see earlier entries, then lookup.
+        All values share one expansion budget (a fresh one if None)."""
         seen: dict[str, str | None] = {}
+        budget = budget or Budget()
 
         def find(name: str) -> str | None:
             value = seen.get(name)
+            if value is None and name in settings:
+                raise_if_too_large(settings[name].unresolved)
             if value is None and lookup is not None:
                 value = lookup(name)
             return value
@@ -81,7 +87,7 @@ class DotenvFile:
             elif not entry.interpolate or "$" not in raw:
                 setting = Setting(entry.name, raw, entry.location, True, "", self.path)
             else:
-                result = interpolate(raw, find)
+                result = interpolate(raw, find, budget)
                 literal = not result.references
                 setting = Setting(entry.name, result.value, entry.location, literal, result.unresolved, self.path)
             seen[entry.name] = setting.value
@@ -107,6 +113,8 @@ def _unescape_single(content: str) -> str:
 
 
 def _duplicates(entries: list[Entry]) -> list[Finding]:
+    """One OW002 per name defined more than once, at the definition that wins, with a count: a
+    file of 20,000 identical lines is one finding, not 20,000 that each list the others."""
     by_name: dict[str, list[Entry]] = {}
     for entry in entries:
         by_name.setdefault(entry.name, []).append(entry)
@@ -114,15 +122,20 @@ def _duplicates(entries: list[Entry]) -> list[Finding]:
     for name, defined in by_name.items():
         if len(defined) < 2:
             continue
-        lines = [entry.key_location.line for entry in defined]
-        times = "twice" if len(lines) == 2 else f"{len(lines)} times"
-        for index, entry in enumerate(defined[1:], start=1):
-            others = lines[:index] + lines[index + 1 :]
-            also = f"line {others[0]}" if len(others) == 1 else "lines " + ", ".join(map(str, others))
-            message = f"{name} is defined {times} in this file (also at {also}); the definition at line {lines[-1]} wins"
-            findings.append(Finding("OW002", Severity.WARNING, message, entry.key_location, variable=name))
+        last = defined[-1].key_location
+        times = "twice" if len(defined) == 2 else f"{len(defined)} times"
+        message = (f"{name} is defined {times} in this file (also at {_lines(defined[:-1])}); "
+                   f"the definition at line {last.line} wins")
+        findings.append(Finding("OW002", Severity.WARNING, message, last, variable=name))
     findings.sort(key=lambda finding: finding.sort_key)
     return findings
+
+
+def _lines(entries: list[Entry]) -> str:
+    """`line 3`, `lines 1, 2`, `lines 1, 2, 3, 4, 5 and 19994 more`."""
+    lines = [str(entry.key_location.line) for entry in entries[:_LINES_SHOWN]]
+    more = len(entries) - len(lines)
+    return ("line " if len(entries) == 1 else "lines ") + ", ".join(lines) + (f" and {more} more" if more else "")
 
 
 def parse_dotenv(text: str, path: str) -> DotenvFile:

@@ -20,7 +20,8 @@ def read_export(ws: Workspace, path: str) -> ParsedFile:
     try:
         text = ws.text(path)
     except SourceError as exc:
-        return ParsedFile(path, "json", findings=[exc.finding])
+        # A file that cannot be read at all (a FIFO named config.json) gets its verdict, as env files do.
+        return ParsedFile(path, "json", findings=[exc.finding], openwebui=True)
     if _MARKER not in text:
         return ParsedFile(path, "json")
     try:

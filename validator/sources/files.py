@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import codecs
 import os
-import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from validator import fileio
 from validator.findings import Finding, Severity
 from validator.location import Location
 
@@ -53,17 +53,21 @@ def decode(data: bytes, path: str) -> str:
 
 
 class Workspace:
-    """Every file a run touches goes through here, so each is read and parsed only once."""
+    """Every file a run touches goes through here, so each is read and parsed only once, and the
+    run knows every file it read (`--output` and `--write-baseline` must be none of them)."""
 
     def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.max_bytes = max_bytes
         self._texts: dict[str, str | SourceError] = {}
         self._parsed: dict[tuple[str, str], object] = {}
+        self._seen: dict[str, None] = {}
+        self._listings: dict[str, list[str]] = {}
 
     def text(self, path: str) -> str:
         """The file's text; raises SourceError (OW001) for anything that is not a readable text file."""
         cached = self._texts.get(path)
         if cached is None:
+            self.note(path)
             try:
                 cached = self._read(path)
             except SourceError as exc:
@@ -83,10 +87,39 @@ class Workspace:
         """Every text read so far (validator.parallel sends a child's to its parent)."""
         return {path: text for path, text in self._texts.items() if isinstance(text, str)}
 
-    def adopt(self, texts: dict[str, str]) -> None:
-        """Texts another process read for this run, for the passes that look at them later."""
+    def adopt(self, texts: dict[str, str], read: Iterable[str] = ()) -> None:
+        """Texts another process read for this run, for the passes that look at them later, and
+        every path it read or tried to read."""
         for path, text in texts.items():
             self._texts.setdefault(path, text)
+        for path in read:
+            self.note(path)
+
+    def note(self, path: str) -> None:
+        """Record a path this run reads (or tries to) without going through `text`: a database
+        and its `-wal`, `-shm` and `-journal`."""
+        self._seen.setdefault(path, None)
+
+    def read_paths(self) -> list[str]:
+        """Every path this run read or tried to read, as it was named."""
+        return list(self._seen)
+
+    def was_read(self, target: str) -> bool:
+        """Whether `target` is a file this run read: same resolved path, or same device and inode
+        (a hard link), symbolic links followed on both sides."""
+        return fileio.same_as_any(target, self._seen)
+
+    def names(self, directory: str) -> list[str]:
+        """The sorted names in a directory, listed once per run (20,000 env files in one directory
+        each ask for the compose files beside them); empty when it cannot be listed."""
+        names = self._listings.get(directory)
+        if names is None:
+            try:
+                names = sorted(os.listdir(directory or "."))
+            except OSError:
+                names = []
+            self._listings[directory] = names
+        return names
 
     def parsed(self, kind: str, path: str, parse: Callable[[str, str], T]) -> T:
         """`parse(text, path)` once per (kind, path); a SourceError is cached and re-raised too."""
@@ -111,25 +144,18 @@ class Workspace:
             del self._texts[path]
 
     def _read(self, path: str) -> str:
-        here = Location(path)
-        try:
-            info = os.stat(path)
-        except FileNotFoundError:
-            raise unreadable(here, "file not found (or a broken symbolic link)") from None
-        except OSError as exc:
-            raise unreadable(here, f"cannot read: {exc.strerror}") from None
-        if stat.S_ISDIR(info.st_mode):
-            raise unreadable(here, "is a directory, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            # FIFOs, sockets and devices could block forever or never end.
-            raise unreadable(here, "not a regular file (FIFO, socket or device): not read")
-        if info.st_size > self.max_bytes:
-            raise unreadable(here, f"file is {info.st_size} bytes, over the {self.max_bytes}-byte limit: not read")
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read(self.max_bytes + 1)
-        except OSError as exc:
-            raise unreadable(here, f"cannot read: {exc.strerror}") from None
-        if len(data) > self.max_bytes:
-            raise unreadable(here, f"file grew over the {self.max_bytes}-byte limit while read: not read")
-        return decode(data, path)
+        return decode(read_bytes(path, self.max_bytes), path)
+
+
+def read_bytes(path: str, limit: int) -> bytes:
+    """A regular file's bytes, at most `limit` of them; SourceError (OW001 at 1:1) for anything
+    else: a FIFO, socket or device is refused before it is opened (validator.fileio)."""
+    here = Location(path)
+    try:
+        return fileio.read_regular(path, limit)
+    except FileNotFoundError:
+        raise unreadable(here, "file not found (or a broken symbolic link)") from None
+    except (fileio.NotRegularFile, fileio.TooLarge) as exc:
+        raise unreadable(here, str(exc)) from None
+    except OSError as exc:
+        raise unreadable(here, f"cannot read: {exc.strerror}") from None

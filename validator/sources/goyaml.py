@@ -9,6 +9,7 @@ receives can therefore differ from the text written: `2419200` arrives as `2.419
 from __future__ import annotations
 
 import re
+import math
 from decimal import Decimal
 
 import yaml
@@ -48,13 +49,15 @@ def number(text: str) -> float | None:
     plain = text.replace("_", "")
     try:
         return float(int(plain, 8 if _OCTAL.fullmatch(plain) else 0))
-    except ValueError:
+    except (ValueError, OverflowError):  # not an integer, or one too long for Python or a float64
         pass
     return float(plain) if _FLOAT.fullmatch(plain) else None
 
 
 def go_float(value: float) -> str:
     """Go's `%v` for a float64: the shortest digits, in exponent form from 1e+06 and below 1e-04."""
+    if not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("+Inf" if value > 0 else "-Inf")
     sign, digits, exponent = Decimal(repr(value)).normalize().as_tuple()
     shown = "".join(map(str, digits))
     point = len(digits) + int(exponent)

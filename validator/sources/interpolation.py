@@ -5,7 +5,10 @@ the deployment. Anything that depends on a value we cannot see is reported as un
 a reason that names variables but never quotes a value.
 
 The parser is iterative (an explicit stack of open `${...}`) and linear in the text length, so
-defaults nested thousands deep neither hit Python's recursion limit nor go quadratic.
+defaults nested thousands deep neither hit Python's recursion limit nor go quadratic. What
+references bring in is counted against a Budget per file (or container): `V2=${V1}${V1}`,
+`V3=${V2}${V2}`, ... doubles at each line, and 449 bytes would expand to 268 MB; past the budget a
+value is unresolved, "too large to expand" (OW209).
 """
 
 from __future__ import annotations
@@ -19,6 +22,37 @@ _OPERATOR = re.compile(r":?[-?+]")
 _SPECIAL = re.compile(r"[${}]")
 # A `$` that starts a reference once `$$` pairs are taken as escapes.
 _REFERENCE = re.compile(r"(?<!\$)(?:\$\$)*\$[A-Za-z_{]")
+
+# Characters references may bring into the values of one file (or one container's environment).
+MAX_EXPANDED = 1024 * 1024
+TOO_LARGE = f"too large to expand: its references bring in over {MAX_EXPANDED} characters"
+
+
+class Budget:
+    """What interpolation may still produce for one file: all its values share it."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, size: int = MAX_EXPANDED) -> None:
+        self.left = size
+
+    def spend(self, size: int) -> bool:
+        """Take `size` characters; False (and nothing left) when they are not there."""
+        self.left -= size
+        if self.left < 0:
+            self.left = -1
+        return self.left >= 0
+
+
+class Oversized(Exception):
+    """A lookup's value was itself too large to expand: the reference is too, whatever else it holds."""
+
+
+def raise_if_too_large(unresolved: str) -> None:
+    """For lookups: a variable left unresolved as too large makes every reference to it so."""
+    if unresolved == TOO_LARGE:
+        raise Oversized
+
 
 # Parts are strings or nested part lists, flattened once at the end (keeps nesting linear).
 _Parts = list["str | _Parts"]
@@ -88,10 +122,18 @@ def _flatten(parts: _Parts) -> str:
     return "".join(out)
 
 
-def interpolate(text: str, lookup: Callable[[str], str | None]) -> Interpolated:
-    """Interpolate `text` as docker compose would; `lookup(name)` returns None for unset."""
+def interpolate(text: str, lookup: Callable[[str], str | None], budget: Budget | None = None) -> Interpolated:
+    """Interpolate `text` as docker compose would; `lookup(name)` returns None for unset and may
+    raise Oversized. Values brought in by references are taken from `budget` (a fresh one if None)."""
     if "$" not in text:
         return Interpolated(text)
+    try:
+        return _interpolate(text, lookup, budget or Budget())
+    except Oversized:
+        return Interpolated(None, TOO_LARGE, ())
+
+
+def _interpolate(text: str, lookup: Callable[[str], str | None], budget: Budget) -> Interpolated:
     refs: dict[str, None] = {}
     root = _Frame("", "", 0)
     stack = [root]
@@ -108,6 +150,8 @@ def interpolate(text: str, lookup: Callable[[str], str | None]) -> Interpolated:
         choice = _choose(op, value)
         top = stack[-1]
         if choice == "lookup":
+            if not budget.spend(len(value)):  # type: ignore[arg-type]
+                raise Oversized
             top.parts.append(value)  # type: ignore[arg-type]
             if start == 0 and end == n and top is root:
                 whole = name

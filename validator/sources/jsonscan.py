@@ -26,6 +26,9 @@ _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _SPACE = re.compile(r"[ \t\n\r]*")
 _LITERALS: tuple[tuple[NodeKind, object], ...] = (("true", True), ("false", False), ("null", None))
 
+# Python's int() limit on digits (sys.get_int_max_str_digits), which json.loads meets too.
+_MAX_INT_DIGITS = 4300
+
 
 @dataclass(frozen=True, slots=True)
 class Node:
@@ -100,7 +103,12 @@ class _Parser:
         number = _NUMBER.match(text, offset)
         if number:
             literal = number.group()
-            return Node("number", offset, number.end(), float(literal) if any(c in literal for c in ".eE") else int(literal))
+            if any(c in literal for c in ".eE"):
+                return Node("number", offset, number.end(), float(literal))
+            if len(literal) > _MAX_INT_DIGITS:
+                raise self.error(offset, f"an integer of {len(literal)} digits: Python (and so Open WebUI) "
+                                 f"reads at most {_MAX_INT_DIGITS}")
+            return Node("number", offset, number.end(), int(literal))
         raise self.error(offset, "expected a value (string, number, object, array, true, false or null)")
 
     def string(self, offset: int) -> Node:

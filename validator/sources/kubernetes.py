@@ -27,7 +27,14 @@ from validator.openwebui.detect import has_marker, identify, is_official_image
 from validator.sources import discover, podenv
 from validator.sources.model import Deployment, ParsedFile, Setting
 from validator.sources.podenv import EnvFromItem, EnvItem, Find, ObjectKind
-from validator.sources.yamlfile import duplicate_keys, mapping_entries, mapping_get, node_location, scalar_text
+from validator.sources.yamlfile import (
+    duplicate_keys,
+    mapping_entries,
+    mapping_get,
+    node_location,
+    scalar_text,
+    small_count,
+)
 
 DEFAULT_NAMESPACE = "default"
 _TEMPLATE_SPEC = ("spec", "template", "spec")
@@ -408,4 +415,4 @@ def _sequence(node: yaml.Node | None) -> list[yaml.Node]:
 
 def _count(node: yaml.Node | None) -> int | None:
     text = (scalar_text(node) or "").strip()
-    return int(text) if text.isascii() and text.isdigit() else None
+    return small_count(text)

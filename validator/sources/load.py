@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 
+from validator.findings import Finding, Severity
 from validator.location import Location
 from validator.openwebui.detect import has_marker, identify
 from validator.sources import discover
@@ -19,6 +20,8 @@ _YTT = re.compile(r"^[ \t]*#@", re.MULTILINE)
 
 
 def load(ws: Workspace, path: str) -> ParsedFile:
+    if os.path.isdir(path):
+        return unlisted_directory(path)
     kind = discover.explicit_kind(path)
     if kind == "yaml":
         return load_yaml(ws, path)
@@ -27,10 +30,25 @@ def load(ws: Workspace, path: str) -> ParsedFile:
 
         return read_export(ws, path)
     if kind == "sqlite":
-        from validator.sources.sqlitedb import read_database
+        from validator.sources.sqlitedb import SIDE_FILES, read_database
 
-        return read_database(path)
+        for suffix in ("", *SIDE_FILES):
+            ws.note(path + suffix)
+        return read_database(path, ws.max_bytes)
     return load_env_file(ws, path)
+
+
+def unlisted_directory(path: str) -> ParsedFile:
+    """A directory reaches a reader only when the walk could not list it (validator.sources.discover.walk):
+    OW001, since the files in it were not checked."""
+    try:
+        os.scandir(path).close()
+        reason = "changed while the tree was walked"
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+    finding = Finding("OW001", Severity.ERROR, f"directory cannot be listed ({reason}): the files in it are not checked",
+                      Location(path))
+    return ParsedFile(path, "directory", findings=[finding], openwebui=True)
 
 
 def load_env_file(ws: Workspace, path: str) -> ParsedFile:

@@ -20,6 +20,7 @@ import yaml
 
 from validator.findings import Finding, Severity
 from validator.location import Location
+from validator.sources.interpolation import TOO_LARGE, Budget
 from validator.sources.model import Setting
 from validator.sources.yamlfile import mapping_get, node_location, scalar_text
 
@@ -36,6 +37,7 @@ TEMPLATE = "it is a template expression ({{ ... }}), filled in by a templating t
 _MAY_COME_FROM_UNSEEN = ("WEBUI_SECRET_KEY",)
 _EXPANSION = re.compile(r"\$(?:(\$)|\(([^)]*)\)|\(|.)", re.DOTALL)
 _WHOLE = re.compile(r"\$\(([^)]*)\)")
+_NO_VALUE = " has no known value: "
 _KEY_REFS: dict[str, ObjectKind] = {"secretKeyRef": "Secret", "configMapKeyRef": "ConfigMap"}
 _RUNTIME_REFS = {
     "fieldRef": "it is a field of the pod (fieldRef), known only at run time",
@@ -83,6 +85,8 @@ class Environment:
     uses: dict[str, None] = field(default_factory=dict)
     # Names written in `env` or found in resolved `envFrom` sources: what detection may look at.
     names: set[str] = field(default_factory=set)
+    # What `$(NAME)` references may still bring in (validator.sources.interpolation.Budget).
+    budget: Budget = field(default_factory=Budget)
 
 
 def is_template(node: yaml.Node | None) -> bool:
@@ -199,21 +203,25 @@ def _entry(item: EnvItem, result: Environment, unseen: list[tuple[EnvFromItem, s
     if item.template:
         return Setting(item.name, None, item.at, False, TEMPLATE, path)
     if item.value:  # the kubelet ignores an empty `value` and reads `valueFrom`
-        return _expanded(item, item.value, result.settings, unseen, path)
+        return _expanded(item, item.value, result, unseen, path)
     if isinstance(item.source, yaml.MappingNode):
         return _value_from(item, item.source, find, result, path)
     return Setting(item.name, "", item.at, True, "", path)
 
 
-def _expanded(item: EnvItem, text: str, defined: dict[str, Setting], unseen: list[tuple[EnvFromItem, str]],
+def _expanded(item: EnvItem, text: str, result: Environment, unseen: list[tuple[EnvFromItem, str]],
               path: str) -> Setting:
-    """`$(NAME)` expanded as Kubernetes does; a whole `$(NAME)` points at where NAME's value is written."""
+    """`$(NAME)` expanded as Kubernetes does; a whole `$(NAME)` points at where NAME's value is written.
+    References take from the environment's budget: `V2=$(V1)$(V1)`, ... is "too large to expand"."""
     if "$" not in text:
         return Setting(item.name, text, item.at, True, "", path)
+    defined = result.settings
     used: list[Setting] = []
     why: list[str] = []
 
     def substitute(match: re.Match[str]) -> str:
+        if why:
+            return ""  # the value is unresolved already: spend nothing more on it
         if match.group(1):
             return "$"
         name = match.group(2)
@@ -225,7 +233,12 @@ def _expanded(item: EnvItem, text: str, defined: dict[str, Setting], unseen: lis
                 why.append(f"$({name}) may come through envFrom from {unseen[0][1]}")
             return match.group(0)
         if source.value is None:
-            why.append(f"$({name}) has no known value: {source.unresolved}")
+            # The first cause, not a chain: `$(V3) has no known value: $(V2) has no ...` grows with each link.
+            cause = source.unresolved.rpartition(_NO_VALUE)[2]
+            why.append(TOO_LARGE if cause == TOO_LARGE else f"$({name}){_NO_VALUE}{cause}")
+            return ""
+        if not result.budget.spend(len(source.value)):
+            why.append(TOO_LARGE)
             return ""
         used.append(source)
         return source.value

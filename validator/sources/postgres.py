@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, unquote
 from validator import secrets
 from validator.location import Location
 from validator.sources import storedconfig
-from validator.sources.files import unreadable
+from validator.sources.files import DEFAULT_MAX_BYTES, unreadable
 from validator.sources.model import ParsedFile, Setting
 
 SCHEMES = ("postgresql", "postgres")
@@ -49,22 +49,33 @@ def display(url: str) -> str:
     return secrets.scrub(shown, _passwords(url))
 
 
-def read_url(url: str) -> ParsedFile:
+def read_url(url: str, max_value_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
     shown = display(url)
-    return storedconfig.parsed(shown, "postgresql", lambda: _read(url, Location(shown)))
+    return storedconfig.parsed(shown, "postgresql", lambda: _read(url, Location(shown), max_value_bytes))
 
 
-def _read(url: str, here: Location) -> Setting | None:
+def _connect_timeout(url: str) -> int:
+    """The URL's `connect_timeout`, kept between 2 s (libpq's own minimum) and CONNECT_TIMEOUT_SECONDS:
+    libpq reads 0 (or a negative or unparsable value) as "wait forever"."""
+    try:
+        asked = int(_query(url).get("connect_timeout", [""])[-1])
+    except ValueError:
+        return CONNECT_TIMEOUT_SECONDS
+    return min(max(asked, 2), CONNECT_TIMEOUT_SECONDS) if asked > 0 else CONNECT_TIMEOUT_SECONDS
+
+
+def _read(url: str, here: Location, max_value_bytes: int) -> Setting | None:
     try:
         import psycopg
         from psycopg import errors
     except ImportError:
         raise unreadable(here, "reading PostgreSQL needs psycopg: pip install 'owui-config-validator[postgres]'") from None
     conninfo = "postgresql://" + url.partition("://")[2]
-    extra = {} if "connect_timeout" in _query(url) else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
     hidden = _passwords(url)
     try:
-        connection = psycopg.connect(conninfo, application_name="owui-validate", **extra)
+        # Keyword arguments override the URL's parameters: the time limits always hold.
+        connection = psycopg.connect(conninfo, application_name="owui-validate",
+                                     connect_timeout=_connect_timeout(url))
     except psycopg.Error as exc:
         raise unreadable(here, f"cannot connect: {_message(exc, hidden)}") from None
     try:
@@ -73,7 +84,8 @@ def _read(url: str, here: Location) -> Setting | None:
             cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
             cursor.execute(f"SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}'")
             columns = {str(row[0]) for row in cursor.execute(COLUMNS_QUERY).fetchall()}
-            return storedconfig.read_table(columns, lambda sql: cursor.execute(sql).fetchall(), here)
+            return storedconfig.read_table(columns, lambda sql: cursor.execute(sql).fetchall(), here,
+                                           max_value_bytes)
     except errors.LockNotAvailable:
         raise unreadable(here, f"the `config` table stayed locked by another session for {LOCK_TIMEOUT} "
                          "(a migration in progress?); try again") from None

@@ -61,8 +61,16 @@ def describe(value: object) -> str:
     if isinstance(value, bool):
         return f"JSON {'true' if value else 'false'}"
     if isinstance(value, (int, float)):
-        return f"JSON number {value}"
+        return f"JSON number {_number(value)}"
     return f"a JSON {'object' if isinstance(value, dict) else 'array'}"
+
+
+def _number(value: int | float) -> str:
+    """A number as written, cut when long: a 5000-digit integer is not quoted (nor can Python
+    convert it to text above 4300 digits)."""
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"of about {int(value.bit_length() * 0.30103)} digits"
+    return str(value)
 
 
 def from_blob(data: object) -> object | None:
@@ -74,12 +82,12 @@ def from_blob(data: object) -> object | None:
     return data
 
 
-def read_table(columns: set[str], fetch: Fetch, location: Location) -> Setting | None:
+def read_table(columns: set[str], fetch: Fetch, location: Location, max_bytes: int) -> Setting | None:
     """The stored JWT lifetime from a `config` table with these columns (either layout).
 
     `fetch(sql)` runs one query of this module and returns its rows; values come back as JSON text
     (CAST works the same in SQLite and PostgreSQL). Raises SourceError for an unknown layout or a
-    value that is not JSON.
+    value that is not JSON, or one over `max_bytes` (not parsed).
     """
     if not columns:
         raise unreadable(location, NO_CONFIG_TABLE)
@@ -87,29 +95,36 @@ def read_table(columns: set[str], fetch: Fetch, location: Location) -> Setting |
         rows = fetch(PER_KEY_QUERY)
         if not rows:
             return None
-        return stored_setting(DATABASE_LABEL, _json(rows[0][0], location, DATABASE_LABEL), location, per_key=True)
+        return stored_setting(DATABASE_LABEL, _json(rows[0][0], location, DATABASE_LABEL, max_bytes), location, per_key=True)
     if {"id", "data"} <= columns:
         rows = fetch(BLOB_QUERY)
         if not rows:
             return None
-        data = _json(rows[0][0], location, "the `config` row with the highest id")
+        data = _json(rows[0][0], location, "the `config` row with the highest id", max_bytes)
         return stored_setting(DATABASE_LABEL, from_blob(data), location, per_key=False)
     raise unreadable(location, f"the `config` table has columns {', '.join(sorted(columns))}, neither of Open WebUI's "
                      "layouts (key/value, or id/data): not checked")
 
 
-def _json(text: object, location: Location, what: str) -> object:
+def _json(text: object, location: Location, what: str, max_bytes: int) -> object:
     import json
 
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     if not isinstance(text, str):
         raise unreadable(location, f"{what} holds no JSON text (SQL NULL): not checked")
+    if len(text) > max_bytes:
+        raise unreadable(location, f"{what} is {len(text)} characters, over the {max_bytes}-byte file-size limit: "
+                         "not read")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise unreadable(location, f"{what} is not valid JSON ({exc.msg} at character {exc.pos + 1}): "
                          "Open WebUI cannot read it either") from None
+    except RecursionError:
+        raise unreadable(location, f"{what} is JSON nested too deeply to read: not checked") from None
+    except ValueError:  # an integer of more than 4300 digits
+        raise unreadable(location, f"{what} holds a number too long to read: not checked") from None
 
 
 def deployment(path: str, setting: Setting | None) -> Deployment:

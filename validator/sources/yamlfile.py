@@ -177,25 +177,28 @@ def _merged(
     return result
 
 
-def duplicate_keys(node: yaml.Node) -> list[tuple[str, yaml.Node, yaml.Node]]:
-    """(key, first key node, later key node) for each key written again in this mapping.
+def duplicate_keys(node: yaml.Node) -> list[tuple[str, yaml.Node, yaml.Node, int]]:
+    """(key, first key node, last key node, how many) for each key written more than once in this
+    mapping, once per key and in one pass (20,000 repeats of one key are one entry).
 
     Only explicitly written keys count: a key that overrides a merged one is the point of merge
     keys. Docker compose (yaml.v3) rejects duplicates; PyYAML silently keeps the later one.
     """
     if not isinstance(node, yaml.MappingNode):
         return []
-    first: dict[str, yaml.Node] = {}
-    found = []
+    seen: dict[str, list[yaml.Node]] = {}
     for key, _value in node.value:
         name = key_text(key)
         if name is None or is_merge_key(key):
             continue
-        if name in first:
-            found.append((name, first[name], key))
-        else:
-            first[name] = key
-    return found
+        seen.setdefault(name, []).append(key)
+    return [(name, keys[0], keys[-1], len(keys)) for name, keys in seen.items() if len(keys) > 1]
+
+
+def small_count(text: str) -> int | None:
+    """`3` as a count (replicas); None for anything else, including 5000 digits (no replica count
+    is that large, and Python refuses to read an int past 4300 digits)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 def scalar_text(node: yaml.Node | None) -> str | None:

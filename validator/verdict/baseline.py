@@ -19,6 +19,10 @@ from validator.errors import UsageError
 from validator.findings import Finding
 
 
+# A baseline entry takes about 150 bytes: a million findings fit.
+MAX_BYTES = 256 * 1024 * 1024
+
+
 class BaselineError(UsageError):
     """The baseline file cannot be read, written or understood."""
 
@@ -62,10 +66,14 @@ def write(baseline: Baseline, path: Path) -> None:
 
 
 def load(path: Path) -> Counter[identity.Key]:
+    from validator import fileio
+
     try:
-        text = path.read_text("utf-8")
+        text = fileio.read_regular(str(path), MAX_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise BaselineError(f"{path}: baseline file not found (create it with --write-baseline)") from None
+    except (fileio.NotRegularFile, fileio.TooLarge) as exc:
+        raise BaselineError(f"{path}: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BaselineError(f"{path}: cannot read the baseline: {getattr(exc, 'strerror', None) or exc}") from None
     try:
