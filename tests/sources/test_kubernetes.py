@@ -572,8 +572,8 @@ def test_a_missing_separator_is_reported_and_both_objects_are_read(tmp_path: Pat
     separator = [finding for finding in found if finding.code == "OW002"]
     assert len(separator) == 1 and separator[0].severity is Severity.ERROR and separator[0].location.line == 20
     assert separator[0].message == (
-        "this document writes `apiVersion` at lines 1 and 20 and `kind` at lines 2 and 21: a `---` separator is "
-        "probably missing before line 20; kubectl rejects the file, so each half was checked as its own object")
+        "this document writes `apiVersion` again at line 20 (first at line 1): a `---` separator is probably "
+        "missing before line 20; kubectl rejects the file, so each part was checked as its own object")
 
 
 def test_three_objects_without_separators(tmp_path: Path) -> None:

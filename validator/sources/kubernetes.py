@@ -28,7 +28,6 @@ from validator.sources import discover, podenv
 from validator.sources.model import Deployment, ParsedFile, Setting
 from validator.sources.podenv import EnvFromItem, EnvItem, Find, ObjectKind
 from validator.sources.yamlfile import (
-    duplicate_keys,
     mapping_entries,
     mapping_get,
     node_location,
@@ -268,30 +267,44 @@ _IDENTITY = ("apiVersion", "kind")
 
 def concatenated(node: yaml.Node) -> bool:
     """A document that writes `kind` or `apiVersion` twice: two objects with no `---` between them."""
-    return any(name in _IDENTITY for name, _first, _later in duplicate_keys(node))
+    return _second_object(node) is not None
+
+
+def _second_object(node: yaml.Node) -> int | None:
+    """Index in the mapping of the first `apiVersion` or `kind` written a second time, or None."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    seen: set[str] = set()
+    for index, (key, _value) in enumerate(node.value):
+        name = key.value if isinstance(key, yaml.ScalarNode) else None
+        if name in _IDENTITY:
+            if name in seen:
+                return index
+            seen.add(name)
+    return None
 
 
 def _objects(node: yaml.Node, path: str, findings: list[Finding]) -> list[yaml.Node]:
-    """The objects of one document: itself, or each half of a document missing a `---`.
+    """The objects of one document: itself, or each part of a document missing a `---`.
 
-    kubectl rejects such a file; PyYAML would keep only the later keys, and a workload would
-    silently disappear. The second object starts at the first repeated `apiVersion` or `kind`.
+    kubectl rejects such a file; PyYAML would keep only the last keys, and a workload would
+    silently disappear. The next object starts at the first `apiVersion` or `kind` written again.
     """
     parts: list[yaml.Node] = []
-    while isinstance(node, yaml.MappingNode) and concatenated(node):
-        later = [entry for entry in duplicate_keys(node) if entry[0] in _IDENTITY]
-        repeated = {id(again) for _name, _first, again in later}
-        cut = min(index for index, (key, _value) in enumerate(node.value) if id(key) in repeated)
-        second_key = node.value[cut][0]
-        twice = " and ".join(f"`{name}` at lines {first.start_mark.line + 1} and {again.start_mark.line + 1}"
-                             for name, first, again in later)
+    cut = _second_object(node)
+    while cut is not None:
+        assert isinstance(node, yaml.MappingNode)
+        key = node.value[cut][0]
+        first = next(earlier for earlier, _value in node.value[:cut] if earlier.value == key.value)
+        line = key.start_mark.line + 1
         findings.append(Finding(
             "OW002", Severity.ERROR,
-            f"this document writes {twice}: a `---` separator is probably missing before line "
-            f"{second_key.start_mark.line + 1}; kubectl rejects the file, so each half was checked as its own object",
-            node_location(second_key, path)))
-        parts.append(yaml.MappingNode(node.tag, node.value[:cut], node.start_mark, second_key.start_mark))
-        node = yaml.MappingNode(node.tag, node.value[cut:], second_key.start_mark, node.end_mark)
+            f"this document writes `{key.value}` again at line {line} (first at line {first.start_mark.line + 1}): "
+            f"a `---` separator is probably missing before line {line}; kubectl rejects the file, so each part "
+            "was checked as its own object", node_location(key, path)))
+        parts.append(yaml.MappingNode(node.tag, node.value[:cut], node.start_mark, key.start_mark))
+        node = yaml.MappingNode(node.tag, node.value[cut:], key.start_mark, node.end_mark)
+        cut = _second_object(node)
     parts.append(node)
     return parts
 

@@ -226,11 +226,14 @@ def duplicate_key_findings(documents: list[yaml.Node], path: str, skip: frozense
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             if id(node) not in skip:
-                for name, first, later in duplicate_keys(node):
-                    message = (f"key '{name}' is written twice in one mapping, at lines {first.start_mark.line + 1} "
-                               f"and {later.start_mark.line + 1}: PyYAML and Helm keep the later value, docker "
-                               "compose and kubectl refuse the file; remove one")
-                    found.append(Finding("OW002", Severity.WARNING, message, node_location(later, path)))
+                for name, first, last, count in duplicate_keys(node):
+                    lines = f"at lines {first.start_mark.line + 1} and {last.start_mark.line + 1}"
+                    written = "twice" if count == 2 else f"{count} times"
+                    if count > 2:
+                        lines = f"first at line {first.start_mark.line + 1}, last at line {last.start_mark.line + 1}"
+                    message = (f"key '{name}' is written {written} in one mapping, {lines}: PyYAML and Helm keep the "
+                               "last value, docker compose and kubectl refuse the file; keep one")
+                    found.append(Finding("OW002", Severity.WARNING, message, node_location(last, path)))
             stack.extend(value for _key, value in node.value)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
