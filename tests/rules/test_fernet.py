@@ -126,3 +126,33 @@ def test_the_rule_is_documented_with_its_release_boundaries() -> None:
     doc = fernet.InvalidFernetKey.doc()
     for boundary in ("0.6.27", "0.6.31", "0.10", "0.6.26"):
         assert boundary in doc
+
+
+def test_every_source_that_reads_keys(tmp_path) -> None:
+    """env (with `export`), compose, a Kubernetes Secret's base64 data, Helm values: one OW210 each."""
+    from validator import engine
+
+    encoded = base64.b64encode(HEX.encode()).decode()
+    files = {
+        "stack/.env": f"export WEBUI_SECRET_KEY={HEX}\n",
+        "stack/compose.yaml": "services:\n  webui:\n    image: ghcr.io/open-webui/open-webui:v0.12.4\n"
+                              "    environment:\n      WEBUI_SECRET_KEY: ${WEBUI_SECRET_KEY}\n",
+        "k8s/secret.yaml": f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: webui\ndata:\n  key: {encoded}\n",
+        "k8s/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: webui\nspec:\n  selector: {}\n"
+                           "  template:\n    spec:\n      containers:\n        - name: webui\n"
+                           "          image: ghcr.io/open-webui/open-webui:v0.12.4\n          env:\n"
+                           "            - name: WEBUI_SECRET_KEY\n              valueFrom:\n"
+                           "                secretKeyRef: {name: webui, key: key}\n",
+        "helm/values.yaml": f"open-webui:\n  extraEnvVars:\n    - name: WEBUI_SECRET_KEY\n      value: {VALID}\n"
+                            f"    - name: {SESSION}\n      value: {NO_PADDING}\n",
+        "helm/Chart.yaml": "apiVersion: v2\nname: webui\nversion: 1.0.0\ndependencies:\n"
+                           "  - name: open-webui\n    version: 6.0.0\n    repository: https://helm.openwebui.com\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    found = [f for f in engine.check([str(tmp_path)]).findings if f.code == "OW210"]
+    where = sorted((str(f.location.path).removeprefix(str(tmp_path) + "/"), f.location.line) for f in found)
+    assert where == [("helm/values.yaml", 6), ("k8s/secret.yaml", 6), ("stack/.env", 1)], where
+    for finding in found:
+        assert HEX not in finding.message and NO_PADDING not in finding.message and encoded not in finding.message
