@@ -33,8 +33,8 @@ from validator.sources.yamlfile import (
 SHELL = "taken from the shell environment at deploy time"
 _FALSE = frozenset({"false", "no", "n", "off"})
 _MAX_EXTENDS = 8
-# Env files named like this and absent from the checkout were left out on purpose (used when git
-# cannot say, e.g. outside a work tree): `.env.secrets`, `secrets.env`, `webui.secret`.
+# Env files named like this and absent from the checkout were left out on purpose, whatever git
+# says (also outside a work tree): `.env.secrets`, `secrets.env`, `webui.secret`.
 _SECRET_FILE_WORD = "secret"
 
 
@@ -222,13 +222,14 @@ def _absent_env_files(context: _Compose, deployments: list[Deployment]) -> None:
     from validator.sources.gitignore import ignored
 
     entries = [entry for found in context.absent.values() for entry in found]
-    gitignored = ignored(entry.path for entry in entries)
+    # Git is asked only about the others: a secret-named file needs no subprocess on every commit.
+    gitignored = ignored(entry.path for entry in entries if not _secret_named(entry.path))
     by_name = {deployment.name: deployment for deployment in deployments}
     for name, found in context.absent.items():
         source: tuple[_Absent, str] | None = None
         for entry in found:
-            why = ("gitignored" if entry.path in gitignored else
-                   "named as a secret file" if _SECRET_FILE_WORD in os.path.basename(entry.path).lower() else "")
+            why = ("named as a secret file" if _secret_named(entry.path) else
+                   "gitignored" if entry.path in gitignored else "")
             if why:
                 source = source or (entry, why)
             elif entry.required:
@@ -243,6 +244,10 @@ def _absent_env_files(context: _Compose, deployments: list[Deployment]) -> None:
                       f"{entry.written}, which is {why} and so not in the checkout")
             deployment.settings["WEBUI_SECRET_KEY"] = Setting(
                 "WEBUI_SECRET_KEY", None, node_location(entry.node, context.path), False, reason, context.path)
+
+
+def _secret_named(path: str) -> bool:
+    return _SECRET_FILE_WORD in os.path.basename(path).lower()
 
 
 def _image(context: _Compose, node: yaml.Node | None) -> tuple[str | None, bool]:
