@@ -103,3 +103,14 @@ def test_families_are_named_and_values_never_quoted(subject) -> None:
                 assert any(other in message for other in expected), (value, message)
             advice_removed = message.replace("`openssl rand -hex 32`", "")
             assert value not in advice_removed and value.strip("<>[]$()`") not in advice_removed
+
+
+def test_hostile_values_cost_linear_time(subject) -> None:
+    import time
+
+    from validator.openwebui.keys import placeholder_family
+
+    started = time.process_time()
+    for value in ("`cat " * 51, "$(cat " * 51, "your-" * 51, "x" * 255 + "1", "`cat " * 200_000):
+        placeholder_family(value)
+    assert time.process_time() - started < 0.5

@@ -8,6 +8,8 @@ from functools import lru_cache
 
 # Open WebUI's fallback key before 0.9.6, used when nothing generated one.
 OLD_FALLBACK_KEY = "t0p-s3cr3t"
+# Longer values are not compared with the placeholder families.
+_MAX_PLACEHOLDER_LENGTH = 256
 
 
 @lru_cache(maxsize=1)
@@ -56,4 +58,6 @@ def placeholder_family(value: str) -> str | None:
     Memoised: the same key is checked for every deployment that uses it.
     """
     stripped = value.strip()
+    if len(stripped) > _MAX_PLACEHOLDER_LENGTH:
+        return None  # no placeholder is this long, and hostile input must not cost quadratic time
     return next((words for words, pattern in _families() if pattern.search(stripped)), None)
