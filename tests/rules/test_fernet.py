@@ -156,3 +156,16 @@ def test_every_source_that_reads_keys(tmp_path) -> None:
     assert where == [("helm/values.yaml", 6), ("k8s/secret.yaml", 6), ("stack/.env", 1)], where
     for finding in found:
         assert HEX not in finding.message and NO_PADDING not in finding.message and encoded not in finding.message
+
+
+@pytest.mark.parametrize(("tag", "readers"), [("v0.6.26", None), ("v0.6.27", 1), ("v0.6.31", 2), ("main", 2)])
+def test_the_release_comes_from_the_image_tag(tmp_path, tag: str, readers: int | None) -> None:
+    from validator import engine
+
+    (tmp_path / ".env").write_text(f"WEBUI_SECRET_KEY={HEX}\n")
+    (tmp_path / "compose.yaml").write_text(f"services:\n  webui:\n    image: ghcr.io/open-webui/open-webui:{tag}\n"
+                                           "    environment:\n      WEBUI_SECRET_KEY: ${WEBUI_SECRET_KEY}\n")
+    found = [f for f in engine.check([str(tmp_path / "compose.yaml")]).findings if f.code == "OW210"]
+    assert len(found) == (0 if readers is None else 1)
+    if readers:
+        assert found[0].message.count("_ENCRYPTION_KEY") == readers
