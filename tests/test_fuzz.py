@@ -184,3 +184,53 @@ def test_arbitrary_sqlite_databases(layout: str, values: list[object], junk: byt
         connection.close()
         data = database.read_bytes()
     run({"webui.db": data, "corrupt.db": data[:100] + junk + data[100 + len(junk):]})
+
+
+# Keys and passwords as generators make them: `$`, quotes, backslashes and braces inside.
+KEY_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789$\"'\\{}"
+_LETTERS = st.text(alphabet="abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ", min_size=8, max_size=16)
+# Each holds a `$` (or `${`, unterminated or not) followed by what compose takes for a variable name.
+KEYS = st.builds(lambda head, dollar, name, tail: f"{head}{dollar}{name}{tail}",
+                 st.text(alphabet=KEY_ALPHABET, min_size=4, max_size=12).filter(lambda head: head[0] not in "\"'"),
+                 st.sampled_from(["$", "${", "$$", "\\$"]), _LETTERS, st.text(alphabet=KEY_ALPHABET, max_size=12))
+WINDOW = 8
+
+
+def _env_value(key: str, style: str) -> str:
+    if style == "double":
+        return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if style == "single" and "'" not in key:
+        return f"'{key}'"
+    return key
+
+
+@seed(9)
+@settings(max_examples=min(EXAMPLES, 60), deadline=None, derandomize=EXAMPLES <= 1000, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(KEYS, KEYS, st.sampled_from(["plain", "single", "double"]), st.sampled_from(["text", "json", "github"]))
+def test_keys_and_passwords_with_dollars_and_quotes_are_never_quoted(key: str, password: str, style: str,
+                                                                       fmt: str) -> None:
+    """No run quotes any stretch of a key or a database password written with `$`, quotes or `\\`."""
+    import contextlib
+    import io
+
+    from validator import cli
+
+    with tempfile.TemporaryDirectory() as directory:
+        root = Path(directory)
+        (root / ".env").write_text(
+            f"WEBUI_URL=https://a\nWEBUI_SECRET_KEY={_env_value(key, style)}\nJWT_EXPIRES_IN=4w\n"
+            f"DATABASE_URL={_env_value('postgresql://webui:' + password + '@db/webui', style)}\n", "utf-8")
+        (root / "compose").mkdir()
+        (root / "compose" / "compose.yaml").write_text(
+            "services:\n  webui:\n    image: ghcr.io/open-webui/open-webui:main\n    environment:\n"
+            f"      WEBUI_SECRET_KEY: '{key.replace(chr(39), chr(39) * 2)}'\n      JWT_EXPIRES_IN: 4w\n", "utf-8")
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = cli.main(["check", str(root), "--format", fmt, "--fail-on", "info", "--verbose"])
+    assert status in (0, 1), err.getvalue()
+    shown = out.getvalue() + err.getvalue()
+    for secret in (key, password):
+        for start in range(len(secret) - WINDOW + 1):
+            window = secret[start:start + WINDOW]
+            assert window not in shown, (window, shown)

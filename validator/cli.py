@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import re
 import sys
 
 from validator import __version__
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a pipeline cut short
+MAX_TIMEOUT = 3600
 
 
 def _size(text: str) -> int:
@@ -18,10 +21,116 @@ def _size(text: str) -> int:
     try:
         size = int(number) * unit
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 5M, 512K, 1048576)") from None
+        raise argparse.ArgumentTypeError("not a size (e.g. 5M, 512K, 1048576)") from None
     if size <= 0:
-        raise argparse.ArgumentTypeError(f"not a size: {text!r} (must be positive)")
+        raise argparse.ArgumentTypeError("not a size (must be positive)")
     return size
+
+
+def _number(text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("not a number of seconds") from None
+    if not math.isfinite(number):
+        raise argparse.ArgumentTypeError("not a finite number of seconds")
+    return number
+
+
+def _timeout(text: str) -> float:
+    """Seconds, more than 0 and at most an hour: 0, negative, nan and inf would wait forever or fail."""
+    seconds = _number(text)
+    if not 0 < seconds <= MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most {MAX_TIMEOUT} seconds")
+    return seconds
+
+
+def _tolerance(text: str) -> float:
+    seconds = _number(text)
+    if seconds < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more seconds")
+    return seconds
+
+
+# What argparse quotes of a value in its messages: `invalid choice: 'x'`, `invalid float value: 'x'`.
+_QUOTED_VALUE = re.compile(r"(invalid [\w ]*?(?:value|choice)): .*?(?= \(choose from |$)", re.S)
+# What may be named as a flag: a long option's shape (a value such as `-Xk9q` is never shown).
+_FLAG = re.compile(r"--[a-z][a-z0-9-]*|-[a-zA-Z]")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that never echoes an argument's value, whatever the mistake: any argument may be a
+    password or a database URL (`--pasword=X`, a stray extra value, an option before the command).
+    Unknown flags are named (never their values) with the closest known flag."""
+
+    # The arguments being parsed, and the words that may be shown (commands, choices): set by the
+    # top-level parse_args for the error() of any parser below it.
+    argv: list[str] = []
+    shown: set[str] = set()
+
+    def parse_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def,override]
+        _Parser.argv = list(sys.argv[1:] if args is None else args)
+        _Parser.shown = _choices(self)
+        parsed, extras = self.parse_known_args(_Parser.argv, namespace)
+        if extras:
+            self.error(self._unrecognized(extras, getattr(parsed, "command", None)))
+        return parsed
+
+    def _unrecognized(self, extras: list[str], command: str | None) -> str:
+        from difflib import get_close_matches
+
+        known = _option_strings(self, command)
+        named, values = [], 0
+        for extra in extras:
+            flag = extra.partition("=")[0]
+            if not _FLAG.fullmatch(flag):
+                values += 1
+                continue
+            close = get_close_matches(flag, known, n=1, cutoff=0.6)
+            named.append(flag + (f" (did you mean {close[0]}?)" if close else ""))
+        if values:
+            named.append(f"{values} extra value{'s' if values > 1 else ''} (not shown)")
+        hint = "" if command else "; options go after the command (owui-validate check --help)"
+        return f"unrecognized arguments: {', '.join(named)}{hint}"
+
+    def error(self, message: str):  # type: ignore[no-untyped-def,override]
+        message = _QUOTED_VALUE.sub(r"\1", message)
+        if message.startswith("argument COMMAND") and _Parser.argv[:1] and _Parser.argv[0].startswith("-"):
+            message += "; options go after the command (owui-validate check --help)"
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {_scrub_arguments(message)}\n")
+
+
+def _option_strings(parser: argparse.ArgumentParser, command: str | None) -> list[str]:
+    """The flags the command takes (every command's when none was reached), for did-you-mean."""
+    subparsers = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+    parsers = [parser]
+    for action in subparsers:
+        chosen = action.choices.get(command) if command else None
+        parsers += [chosen] if chosen is not None else list(action.choices.values())
+    return sorted({flag for each in parsers for flag in each._option_string_actions if flag.startswith("--")})
+
+
+def _choices(parser: argparse.ArgumentParser) -> set[str]:
+    """Every command name and every `choices` value, in this parser and the commands under it."""
+    found: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, command in action.choices.items():
+                found |= {name, *_choices(command)}
+        elif action.choices:
+            found |= {str(choice) for choice in action.choices}
+    return found
+
+
+def _scrub_arguments(message: str) -> str:
+    """The last net: any argument that is not a flag, a command or a choice is cut from the message."""
+    for argument in sorted(_Parser.argv, key=len, reverse=True):
+        for part in {argument, argument.partition("=")[2] if argument.startswith("-") else ""}:
+            if len(part) < 2 or part in _Parser.shown or _FLAG.fullmatch(part):
+                continue
+            message = message.replace(repr(part), "<value>").replace(part, "<value>")
+    return message
 
 
 class _RefusePassword(argparse.Action):
@@ -33,7 +142,7 @@ class _RefusePassword(argparse.Action):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="owui-validate",
         description="Check Open WebUI's JWT_EXPIRES_IN and WEBUI_SECRET_KEY in deployment files, "
         "exactly as Open WebUI reads them.",
@@ -99,9 +208,10 @@ def build_parser() -> argparse.ArgumentParser:
     expect = probe.add_mutually_exclusive_group()
     expect.add_argument("--expect", metavar="DURATION", help="the lifetime tokens should have, e.g. 4w or 0s")
     expect.add_argument("--config", nargs="+", metavar="PATH", help="take the lifetime from these deployment files")
-    probe.add_argument("--tolerance", type=float, default=5.0, metavar="SECONDS",
+    probe.add_argument("--tolerance", type=_tolerance, default=5.0, metavar="SECONDS",
                        help="allowed difference from the expected lifetime (default: 5)")
-    probe.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="per request (default: 10)")
+    probe.add_argument("--timeout", type=_timeout, default=10.0, metavar="SECONDS",
+                       help="for each request, from connecting to the last byte of the answer (default: 10)")
     probe.add_argument("--insecure", action="store_true", help="do not verify the TLS certificate (test servers only)")
     probe.add_argument("--target-version", metavar="VERSION", help="the Open WebUI release deployed (for --config)")
 
@@ -113,6 +223,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from validator.redaction import guarded_output
+
+    with guarded_output():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

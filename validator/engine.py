@@ -7,7 +7,7 @@ is not obvious. Findings are kept only for the files asked about and the files t
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from validator.findings import Finding
@@ -86,6 +86,7 @@ def _check(paths: list[str], options: Options) -> Result:
     parsed.update((database.path, database) for database in databases)
     requested += [database.path for database in databases]
 
+    _register_secrets(parsed.values())
     used = {use for result in parsed.values() for use in result.uses}
     deployments = [
         deployment
@@ -118,6 +119,21 @@ def _check(paths: list[str], options: Options) -> Result:
     theirs = [d for d in ours if d.location.path in asked or not asked.isdisjoint(d.uses)]
     return Result(_collate(f for f in findings if f.location.path in scope), requested, theirs, ws,
                   [error for error in errors if error.path in scope])
+
+
+def _register_secrets(parsed: Iterable[ParsedFile]) -> None:
+    """Tell the redaction boundary every secret read, in this process (a parallel run's child reads
+    half the files): keys and passwords by variable name, and every value of a Kubernetes Secret."""
+    from validator.redaction import register_key, register_setting
+
+    for result in parsed:
+        for deployment in result.deployments:
+            for setting in deployment.settings.values():
+                register_setting(setting.name, setting.value)
+        for resource in result.resources:
+            if getattr(resource, "kind", None) == "Secret":
+                for setting in resource.entries.values():  # type: ignore[union-attr]
+                    register_key(setting.value)
 
 
 def _load(ws: Workspace, path: str, errors: list[InternalError]) -> ParsedFile:

@@ -167,7 +167,8 @@ def test_timeout() -> None:
         port = sock.getsockname()[1]
         result = probe(f"http://127.0.0.1:{port}", "--timeout", "0.5")
     assert (result.returncode, result.stderr) == (
-        3, f"owui-validate: error: no answer from http://127.0.0.1:{port} within 0.5 s (--timeout)\n")
+        3, f"owui-validate: error: no complete answer from http://127.0.0.1:{port} within 0.5 s (--timeout, for the "
+           "whole request)\n")
 
 
 def test_tls_is_verified_by_default(self_signed: tuple[str, str]) -> None:
@@ -202,7 +203,7 @@ def test_usage_errors(args: tuple[str, ...], env: dict[str, str], message: str) 
 def test_bad_url_is_a_usage_error() -> None:
     result = probe("ftp://example.com")
     assert (result.returncode, result.stderr) == (
-        2, "owui-validate: error: 'ftp://example.com' is not an http:// or https:// URL\n")
+        2, "owui-validate: error: the URL is not an http:// or https:// URL with a host\n")
 
 
 @pytest.mark.parametrize("args", [("--password", PASSWORD), (f"--password={PASSWORD}",)])

@@ -115,9 +115,9 @@ def _words(seconds: int) -> str:
 
 
 @pytest.mark.parametrize(("margin", "message"), [
-    ("0", "owui-validate: error: --margin '0': a whole number of seconds, at least 1"),
-    ("1.5s", "owui-validate: error: --margin '1.5s': a whole number of seconds, at least 1"),
-    ("soon", "owui-validate: error: --margin 'soon' is not a number of seconds or a duration such as 5s"),
+    ("0", "owui-validate: error: --margin: a whole number of seconds, at least 1"),
+    ("1.5s", "owui-validate: error: --margin: a whole number of seconds, at least 1"),
+    ("soon", "owui-validate: error: --margin is not a number of seconds or a duration such as 5s"),
 ])
 def test_bad_margin_is_a_usage_error(margin: str, message: str) -> None:
     result = owui("tokens", "--margin", margin, "examples/good")

@@ -126,7 +126,11 @@ def _output(name: str, run: Run, output: str | None) -> None:
         report.render(name, run, sys.stdout)
         return
     try:
+        from validator.redaction import RedactingWriter
+
         with open(output, "w", encoding="utf-8", newline="\n") as stream:
-            report.render(name, run, stream)
+            writer = RedactingWriter(stream)  # the file leaves the process too
+            report.render(name, run, writer)  # type: ignore[arg-type]
+            writer.flush()
     except OSError as exc:
         raise UsageError(f"{output}: cannot write the report: {exc.strerror}") from None

@@ -13,6 +13,8 @@ import sys
 import urllib.parse
 from typing import TYPE_CHECKING
 
+from validator.redaction import quote
+
 if TYPE_CHECKING:
     from validator.harness.probe import Expectation, ProbeResult
     from validator.settings.policy import Policy
@@ -62,16 +64,27 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def _check_url(url: str, insecure: bool) -> None:
-    from validator.harness.probe import is_loopback
+    """A URL the probe can use, or exit 2 without quoting what may be a password in it."""
+    from validator import redaction
+    from validator.harness.probe import is_loopback, origin
 
-    parts = urllib.parse.urlsplit(url)
+    redaction.register_url(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not 0-65535
+    except ValueError:
+        raise UsageError("the URL is not valid (a port from 1 to 65535; an IPv6 address in brackets, "
+                         "http://[::1]:8080)") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"{url!r} is not an http:// or https:// URL")
+        raise UsageError("the URL is not an http:// or https:// URL with a host")
+    if "@" in parts.netloc:
+        raise UsageError(f"the URL holds a user name or password ({origin(url)}): remove it; the probe signs in "
+                         "with --email and --password-env or --password-stdin")
     if insecure and parts.scheme == "https":
         print("owui-validate: warning: TLS certificate verification is OFF (--insecure): the password goes to "
               "whoever answers", file=sys.stderr)
     if parts.scheme == "http" and not is_loopback(parts.hostname):
-        print(f"owui-validate: warning: {url} is plain http: the password crosses the network unencrypted",
+        print(f"owui-validate: warning: {origin(url)} is plain http: the password crosses the network unencrypted",
               file=sys.stderr)
 
 
@@ -95,7 +108,7 @@ def _expectation(args: argparse.Namespace, policy: Policy) -> Expectation | None
     if args.expect is not None:
         reading = durations.explain(args.expect)
         if reading.outcome == "rejected":
-            raise UsageError(f"--expect {args.expect!r}: Open WebUI rejects it ({reading.reason}); "
+            raise UsageError(f"--expect {quote(args.expect)}: Open WebUI rejects it ({reading.reason}); "
                              "give a value such as 4w, 2h or 0s")
         return Expectation(reading, "--expect")
     if args.config:
@@ -122,7 +135,7 @@ def _from_files(paths: list[str], policy: Policy) -> Expectation:
     if not found:
         raise UsageError(f"--config: no Open WebUI environment with a known JWT_EXPIRES_IN in {' '.join(paths)}")
     if len(found) > 1:
-        listed = "; ".join(f"{e.reading.raw!r} ({e.source})" for e in found.values())
+        listed = "; ".join(f"{quote(e.reading.raw)} ({e.source})" for e in found.values())
         raise UsageError(f"--config: the files give different lifetimes ({listed}): pass the files of the "
                          "deployment this server runs, or --expect")
     return next(iter(found.values()))

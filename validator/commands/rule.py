@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from validator.redaction import quote
+
 if TYPE_CHECKING:
     from validator.rules.base import Rule
 
@@ -16,7 +18,7 @@ def run(args: argparse.Namespace) -> int:
     rules = catalog()
     single = bool(args.code) and not args.all
     if single and args.code.upper() not in rules:
-        print(f"owui-validate: error: unknown rule {args.code!r} (see `owui-validate rule --all`)", file=sys.stderr)
+        print(f"owui-validate: error: unknown rule {quote(args.code)} (see `owui-validate rule --all`)", file=sys.stderr)
         return 2
     chosen = [rules[args.code.upper()]] if single else list(rules.values())
     if args.format == "json":

@@ -18,10 +18,10 @@ def margin(text: str) -> int:
     else:
         reading = durations.explain(text)
         if reading.outcome != "lifetime" or reading.meaningful_ignored:
-            raise ValueError(f"--margin {text!r} is not a number of seconds or a duration such as 5s")
+            raise ValueError(f"--margin is not a number of seconds or a duration such as 5s")
         seconds = reading.seconds or 0.0
     if seconds < 1 or seconds != int(seconds):
-        raise ValueError(f"--margin {text!r}: a whole number of seconds, at least 1")
+        raise ValueError(f"--margin: a whole number of seconds, at least 1")
     return int(seconds)
 
 

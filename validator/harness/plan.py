@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from validator import secrets
 from validator.harness.model import Environment, Key, Lifetime, ReleaseCodeReport, TokensReport
 from validator.harness.tokens import Setup, SigningKey, Verifier, run
-from validator.openwebui import keys, versions
+from validator.openwebui import durations, keys, versions
+from validator.redaction import quote
 from validator.settings.policy import Policy
 from validator.rules.expiry import meaning
 from validator.schema import AuthEnvironment
@@ -67,19 +68,18 @@ def _lifetime(env: AuthEnvironment, overridden: Setting | None = None, name: str
                         f"({setting.unresolved or 'its value is not in the files checked'})",
                         outcome="unresolved", words="unknown")
     if setting is None:
-        source = f"JWT_EXPIRES_IN is unset: Open WebUI {versions.format_version(env.target_version)} uses {reading.raw!r}"
+        source = f"JWT_EXPIRES_IN is unset: Open WebUI {versions.format_version(env.target_version)} uses {quote(reading.raw)}"
     elif overridden is not None and overridden is not setting:
-        source = (f"the stored setting auth.jwt_expiry={reading.raw!r} at {setting.location}, which overrides "
-                  f"JWT_EXPIRES_IN={overridden.value!r} at {overridden.location} (persistent config is on)")
+        source = (f"the stored setting auth.jwt_expiry={quote(reading.raw)} at {setting.location}, which overrides "
+                  f"JWT_EXPIRES_IN={quote(overridden.value or '')} at {overridden.location} (persistent config is on)")
     else:
-        source = f"{name}={reading.raw!r} at {setting.location}"
+        source = f"{name}={quote(reading.raw)} at {setting.location}"
     if reading.outcome == "rejected":
         words = f"none: Open WebUI rejects the value ({reading.reason})"
     else:
         words = meaning(reading)
         if reading.meaningful_ignored:
-            ignored = ", ".join(repr(span.text) for span in reading.meaningful_ignored)
-            words += f" (Open WebUI ignores {ignored})"
+            words += f" (Open WebUI ignores {durations.ignored_parts(reading)})"
     return Lifetime(jwt_expires_in=reading.raw, source=source, outcome=reading.outcome,
                     seconds=reading.seconds, words=words)
 

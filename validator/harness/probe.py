@@ -1,15 +1,20 @@
 """Sign in to a running Open WebUI and measure what it really issues: lifetime, key, acceptance.
 
-Standard library HTTP only. The password and the token stay in this process: errors quote the
-server's answer only after scrubbing both, and nothing prints claims beyond names and instants.
+Standard library HTTP only. The password and the token stay in this process: both are registered
+with the redaction boundary, errors quote the server's answer only after scrubbing both, nothing
+prints claims beyond names and instants, and a redirect to another origin is refused rather than
+followed with them. Each request has a total deadline (not only a per-read timeout: a server
+sending a byte a second never trips that) and its answer a size cap.
 """
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import json
 import socket
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -19,13 +24,19 @@ from typing import Any, Literal
 
 import jwt
 
-from validator import secrets
+from validator import redaction, secrets
 from validator.harness.tokens import quiet_key_warnings, seconds_in_words
 from validator.openwebui.durations import Reading
+from validator.redaction import quote
 
 SIGNIN = "/api/v1/auths/signin"
 SESSION = "/api/v1/auths/"  # answers 200 to any valid session token
 ALGORITHM = "HS256"
+# An Open WebUI sign-in answer is well under 4 KiB; a larger one is not Open WebUI's. Headers are
+# capped by http.client itself: at most 100 header lines of at most 64 KiB each.
+MAX_BODY = 1024 * 1024
+# Instants datetime can show (years 1 to 9999): a claim outside them is not a time Open WebUI writes.
+_EARLIEST, _LATEST = -62135596800, 253402300799
 
 
 class ProbeError(Exception):
@@ -79,18 +90,109 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def origin(url: str) -> str:
+    """`scheme://host:port` of a URL: never its user info, path or query."""
+    parts = urllib.parse.urlsplit(url)
+    try:
+        port = f":{parts.port}" if parts.port is not None else ""
+    except ValueError:
+        port = ""
+    host = f"[{parts.hostname}]" if parts.hostname and ":" in parts.hostname else parts.hostname or ""
+    return f"{parts.scheme}://{host}{port}"
+
+
+class _Deadline:
+    """Shuts the request's connection down when its time is up, wherever the request is waiting."""
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut_down(sock)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut_down(sock)
+
+
+def _shut_down(sock: socket.socket) -> None:
+    """Shut the connection down through a duplicate descriptor: a blocked read in the other thread
+    returns at once, and a TLS socket's own state is left to that thread."""
+    try:
+        with socket.fromfd(sock.fileno(), sock.family, sock.type) as duplicate:
+            duplicate.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+def _watched(base: type[http.client.HTTPConnection], client: _Client) -> type[http.client.HTTPConnection]:
+    class Watched(base):  # type: ignore[valid-type,misc]
+        def connect(self) -> None:
+            super().connect()
+            if client.deadline is not None:
+                client.deadline.watch(self.sock)
+
+    return Watched
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, client: _Client) -> None:
+        super().__init__()
+        self.client = client
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_watched(http.client.HTTPConnection, self.client), req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, client: _Client, context: ssl.SSLContext) -> None:
+        super().__init__(context=context)
+        self.client = client
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_watched(http.client.HTTPSConnection, self.client), req,  # type: ignore[arg-type]
+                            context=self._context)  # type: ignore[attr-defined]
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """The request carries the password or the token: a redirect elsewhere is refused, not followed."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        target = urllib.parse.urljoin(req.full_url, newurl)
+        if origin(target) != origin(req.full_url):
+            raise ProbeError(f"{origin(req.full_url)} redirects the request (HTTP {code}) to {origin(target)}: "
+                             "not followed, so that neither the password nor the token goes there; probe that "
+                             "server directly if it is the right one")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 class _Client:
-    """POST/GET JSON with a timeout and the TLS policy chosen; no proxy for loopback."""
+    """POST/GET JSON within a deadline, with the TLS policy chosen; no proxy for loopback."""
 
     def __init__(self, base: str, timeout: float, insecure: bool, secret_values: tuple[str, ...]) -> None:
         self.base = base.rstrip("/")
         self.timeout = timeout
         self.secret_values = secret_values
+        self.deadline: _Deadline | None = None
         context = ssl.create_default_context()
         if insecure:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
-        handlers: list[urllib.request.BaseHandler] = [urllib.request.HTTPSHandler(context=context)]
+        handlers: list[urllib.request.BaseHandler] = [_HTTPHandler(self), _HTTPSHandler(self, context),
+                                                      _SameOriginRedirects()]
         if is_loopback(urllib.parse.urlsplit(self.base).hostname or ""):
             handlers.append(urllib.request.ProxyHandler({}))
         self.opener = urllib.request.build_opener(*handlers)
@@ -104,18 +206,50 @@ class _Client:
             request.add_header("Content-Type", "application/json")
         if token:
             request.add_header("Authorization", f"Bearer {token}")
+        self.deadline = deadline = _Deadline(self.timeout)
         try:
-            with self.opener.open(request, timeout=self.timeout) as response:
-                return response.status, _json(response.read())
-        except urllib.error.HTTPError as exc:
-            with exc:
-                return exc.code, _json(exc.read())
-        except (urllib.error.URLError, OSError) as exc:
+            try:
+                with self.opener.open(request, timeout=self.timeout) as response:
+                    return response.status, _json(self._body(response, path))
+            except urllib.error.HTTPError as exc:
+                with exc:
+                    return exc.code, _json(self._body(exc, path))
+        except ProbeError:
+            raise
+        except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
+            if deadline.expired:
+                raise ProbeError(self._late()) from None
             raise ProbeError(self._unreachable(exc)) from None
+        finally:
+            deadline.cancel()
+            self.deadline = None
+
+    def _body(self, response: Any, path: str) -> bytes:
+        data = response.read(MAX_BODY + 1)
+        if self.deadline is not None and self.deadline.expired:
+            raise ProbeError(self._late())
+        if len(data) > MAX_BODY:
+            raise ProbeError(f"the answer of {self.base}{path} is larger than {MAX_BODY // 1024} KiB: is this "
+                             "Open WebUI?")
+        # read(n) returns what came before the connection closed; `length` is what Content-Length still owes.
+        answer = response.fp if isinstance(response, urllib.error.HTTPError) else response
+        if getattr(answer, "length", None):
+            raise http.client.IncompleteRead(data)
+        return data
+
+    def _late(self) -> str:
+        return f"no complete answer from {self.base} within {self.timeout:g} s (--timeout, for the whole request)"
 
     def _unreachable(self, exc: Exception) -> str:
         reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
         where = self.base
+        if isinstance(reason, http.client.RemoteDisconnected):
+            return f"{where} closed the connection without an HTTP answer: is this Open WebUI?"
+        if isinstance(reason, http.client.IncompleteRead):
+            return f"the answer of {where} was cut short (fewer bytes than it announced)"
+        if isinstance(reason, http.client.HTTPException):
+            # Not HTTP, a header line over 64 KiB, more than 100 headers: the server's text is not quoted.
+            return f"the answer of {where} is not valid HTTP ({type(reason).__name__}): is this Open WebUI?"
         if isinstance(reason, ssl.SSLCertVerificationError):
             return (f"TLS certificate of {where} is not trusted ({reason.verify_message}): fix the certificate, "
                     "or pass --insecure for a test server")
@@ -124,23 +258,24 @@ class _Client:
         if isinstance(reason, ConnectionRefusedError):
             return f"cannot connect to {where}: connection refused (is Open WebUI listening there?)"
         if isinstance(reason, (TimeoutError, socket.timeout)):
-            return f"no answer from {where} within {self.timeout:g} s (--timeout)"
+            return self._late()
         if isinstance(reason, socket.gaierror):
             return f"cannot resolve the host of {where} ({reason.strerror})"
-        return f"cannot reach {where}: {secrets.scrub(str(reason), self.secret_values)}"
+        return f"cannot reach {where}: {redaction.redact(secrets.scrub(str(reason), self.secret_values))}"
 
 
 def _json(raw: bytes) -> Any:
     try:
         return json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
 def _detail(body: Any, secret_values: tuple[str, ...]) -> str:
     detail = body.get("detail") if isinstance(body, dict) else None
     text = detail if isinstance(detail, str) else ""
-    return f": {secrets.scrub(text, secret_values)[:200]!r}" if text else ""
+    # Scrubbed before it is cut: a server echoing the request body quotes the password JSON-escaped.
+    return f": {redaction.redact(secrets.scrub(text, secret_values))[:200]!r}" if text else ""
 
 
 def sign_in(client: _Client, credentials: Credentials) -> tuple[str, int | None, float]:
@@ -171,15 +306,19 @@ def sign_in(client: _Client, credentials: Credentials) -> tuple[str, int | None,
 def probe(url: str, credentials: Credentials, *, expectation: Expectation | None = None,
           public_keys: tuple[str, ...] = (), tolerance: float = 5.0, timeout: float = 10.0,
           insecure: bool = False) -> ProbeResult:
+    redaction.register(credentials.password)
     client = _Client(url, timeout, insecure, (credentials.password,))
     token, expires_at, requested_at = sign_in(client, credentials)
+    for part in (token, *token.split(".")):
+        redaction.register(part)
     client.secret_values = (credentials.password, token)
     try:
         header = jwt.get_unverified_header(token)
         claims = jwt.decode(token, options={"verify_signature": False})
     except jwt.PyJWTError:
         raise ProbeError("the token in the sign-in answer is not a JWT") from None
-    iat, exp = _int(claims.get("iat")), _int(claims.get("exp"))
+    iat, exp = _instant(claims.get("iat"), "iat"), _instant(claims.get("exp"), "exp")
+    expires_at = _instant(expires_at, "expires_at")
     if exp is None:
         lifetime, basis = None, "no exp claim"
     elif iat is not None:
@@ -196,8 +335,12 @@ def probe(url: str, credentials: Credentials, *, expectation: Expectation | None
                        lifetime=lifetime, basis=basis, checks=checks)
 
 
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+def _instant(value: Any, name: str) -> int | None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
+    if not _EARLIEST <= value <= _LATEST:
+        raise ProbeError(f"the token's {name} is not a time (outside the years 1 to 9999): is this Open WebUI?")
+    return value
 
 
 def describe_lifetime(seconds: float | None) -> str:
@@ -214,7 +357,7 @@ def _lifetime_check(measured: float | None, basis: str, expectation: Expectation
     if expectation is None:
         return ProbeCheck("lifetime", "skip", f"{shown}; no expectation given (--expect or --config)")
     reading = expectation.reading
-    wanted = f"{reading.raw!r} ({expectation.source})"
+    wanted = f"{quote(reading.raw)} ({expectation.source})"
     if reading.outcome == "rejected":
         return ProbeCheck("lifetime", "fail", f"{shown}, but Open WebUI rejects {wanted}, so sign-in should have "
                           f"failed with HTTP 500: the server runs with another value{_STORED_HINT}")

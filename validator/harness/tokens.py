@@ -23,6 +23,7 @@ import jwt
 from validator.harness.model import Check, Instants, Status
 from validator.openwebui import durations
 from validator.openwebui.durations import Reading
+from validator.redaction import quote
 
 ALGORITHM = "HS256"  # open_webui/utils/auth.py
 TEN_YEARS = timedelta(days=3652)
@@ -188,8 +189,8 @@ def _fresh(setup: Setup, second: int) -> Check:
             _ = datetime.now(timezone.utc) + durations.parse_duration(reading.raw)  # type: ignore[operator]
             raised = "nothing (unexpected)"
         except (ValueError, OverflowError) as exc:
-            raised = f"{type(exc).__name__}({str(exc)!r})"
-        return _result(1, "fail", f"issuing fails as in Open WebUI: JWT_EXPIRES_IN={reading.raw!r} raises {raised} "
+            raised = f"{type(exc).__name__}({quote(str(exc))})"
+        return _result(1, "fail", f"issuing fails as in Open WebUI: JWT_EXPIRES_IN={quote(reading.raw)} raises {raised} "
                        "when a token is created, so every sign-in and sign-up answers HTTP 500", "OW101")
     outcome = _issue_and_verify(setup, _at(second), reading.delta)
     iat, exp = outcome.instants.iat, outcome.instants.exp

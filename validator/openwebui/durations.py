@@ -113,6 +113,21 @@ def explain(raw: str) -> Reading:
 _WORD_UNITS = (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
 
 
+_PIECES_SHOWN = 5
+
+
+def ignored_parts(reading: Reading) -> str:
+    """The ignored parts of a value, quoted for a message; not shown when the value holds a secret
+    (`JWT_EXPIRES_IN=4w WEBUI_SECRET_KEY=...` pasted on one line)."""
+    from validator.redaction import holds_secret, quote
+
+    if holds_secret(reading.raw):
+        return "the rest of the value (not shown: it holds a secret)"
+    pieces = reading.meaningful_ignored  # a long value can have thousands: a few, with a count
+    shown = ", ".join(quote(span.text) for span in pieces[:_PIECES_SHOWN])
+    return shown + (f" and {len(pieces) - _PIECES_SHOWN} more" if len(pieces) > _PIECES_SHOWN else "")
+
+
 def in_words(seconds: float) -> str:
     """`5400` -> `1 hour 30 minutes`; sub-second and fractional remainders are kept exact."""
     if seconds < 0:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from validator.redaction import quote
+
 Version = tuple[int, int, int]
 
 # The newest release whose behaviour this project has verified (see openwebui-behaviour.md).
@@ -28,7 +30,7 @@ def parse_version(text: str) -> Version:
     """`0.6.5`, `v0.12`, ... ; raises ValueError for anything else."""
     found = _VERSION.match(text.strip())
     if not found:
-        raise ValueError(f"not an Open WebUI version: {text!r} (expected e.g. 0.12.4)")
+        raise ValueError(f"not an Open WebUI version: {quote(text)} (expected e.g. 0.12.4)")
     major, minor, patch = found.groups()
     return int(major), int(minor), int(patch or 0)
 

@@ -14,17 +14,6 @@ from validator.schema import AuthEnvironment
 from validator.sources.model import Deployment, Setting
 
 
-# The most of a value a message quotes: enough to recognise it, never megabytes of output.
-QUOTE_CHARS = 64
-
-
-def quote(value: str) -> str:
-    """A value as a message quotes it (`'4w'`), cut after QUOTE_CHARS characters with its length."""
-    if len(value) <= QUOTE_CHARS:
-        return repr(value)
-    return f"{value[:QUOTE_CHARS]!r}... ({len(value)} characters)"
-
-
 class Rule:
     """Subclasses carry the documentation (What it does / Why is this bad? / Example / Use instead)."""
 

@@ -12,9 +12,10 @@ import re
 from collections.abc import Iterator
 
 from validator.findings import Finding, Severity
+from validator.redaction import quote
 from validator.openwebui import durations, versions
 from validator.openwebui.durations import Reading
-from validator.rules.base import Rule, Subject, quote
+from validator.rules.base import Rule, Subject
 from validator.rules.resolution import Unresolved
 from validator.sources.model import Setting
 
@@ -292,7 +293,6 @@ def meaning(reading: Reading) -> str:
 
 
 # How Go (and so Helm's `quote`) prints a large number: 2419200 becomes 2.4192e+06.
-_PIECES_SHOWN = 5
 _EXPONENT = re.compile(r"^\s*\d+(?:\.\d+)?e\+\d+\s*$")
 
 
@@ -352,9 +352,8 @@ def value_findings(subject: Subject, setting: Setting, reading: Reading) -> Iter
                      f"every sign-up and sign-in fails with HTTP 500{_fix(raw)}")
         return
     if reading.meaningful_ignored:
-        ignored = _listed([quote(span.text) for span in reading.meaningful_ignored])
         yield report(PartlyIgnoredExpiry, f"{written} is read as {meaning(reading)}: Open WebUI "
-                     f"ignores {ignored}{_fix(raw) or '; write only number-unit pairs such as `4w`'}")
+                     f"ignores {durations.ignored_parts(reading)}{_fix(raw) or '; write only number-unit pairs such as `4w`'}")
         return
     if reading.outcome == "never":
         if not policy.allow_no_expiry:
@@ -370,12 +369,6 @@ def value_findings(subject: Subject, setting: Setting, reading: Reading) -> Iter
         yield report(NotSavableInAdminPanel, f"{written} works from the environment, but the Admin "
                      "Panel cannot save it (it takes -1, 0 or one number-unit pair"
                      f"{_single_pair(reading)}): saving Settings > General there silently drops the setting")
-
-
-def _listed(quoted: list[str]) -> str:
-    """At most a few of the pieces ignored (a long value can have thousands), with a count."""
-    shown = ", ".join(quoted[:_PIECES_SHOWN])
-    return shown + (f" and {len(quoted) - _PIECES_SHOWN} more" if len(quoted) > _PIECES_SHOWN else "")
 
 
 def _single_pair(reading: Reading) -> str:

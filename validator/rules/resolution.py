@@ -14,6 +14,8 @@ class Unresolved(Rule):
     Reports JWT_EXPIRES_IN or secret key values that come from somewhere the validator cannot see:
     `${VAR}` with no value in the `.env` beside the compose file and no default, a variable taken
     from the shell (`- WEBUI_SECRET_KEY` with no `=`), or a reference to a Secret not among the files.
+    A `$` inside a key (password generators make them) is read by compose as a reference too: the
+    finding says so without quoting the text after the `$`, which is part of the key.
 
     ## Why is this bad?
     It is not a problem in itself: it tells you which values were not checked, so a clean run is
@@ -27,7 +29,8 @@ class Unresolved(Rule):
 
     ## Use instead
     Check the file that holds the value too (`owui-validate check compose.yaml .env`), or give a
-    default that documents the expected form: `${JWT_EXPIRES_IN:-4w}`.
+    default that documents the expected form: `${JWT_EXPIRES_IN:-4w}`. Write a `$` inside a key as
+    `$$` (or generate keys with `openssl rand -hex 32`, which has none).
     """
 
     code = "OW209"

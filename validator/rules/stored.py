@@ -14,8 +14,9 @@ from validator.findings import Finding, Severity
 from validator.openwebui import durations
 from validator.openwebui.durations import Reading
 from validator.precedence import effective_expiry
+from validator.redaction import quote
 from validator.rules import expiry
-from validator.rules.base import Rule, Subject, quote
+from validator.rules.base import Rule, Subject
 from validator.sources.model import Setting
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from validator import fileio
 from validator.contract import Check, Constrain, Describe, JsonSchema, adapter, kebab
 from validator.errors import UsageError
+from validator.redaction import quote
 from validator.settings.policy import Policy
 
 if TYPE_CHECKING:
@@ -41,9 +42,9 @@ def _prefix(value: str) -> str:
 
     code = value.strip().upper()
     if not code.startswith("OW") or (code != "OW" and not code[2:].isdigit()):
-        raise ValueError(f"{value!r} is not a rule code or prefix such as OW103 or OW1")
+        raise ValueError(f"{quote(value)} is not a rule code or prefix such as OW103 or OW1")
     if not any(known.startswith(code) for known in catalog()):
-        raise ValueError(f"{value!r} matches no rule (see `owui-validate rule --all`)")
+        raise ValueError(f"{quote(value)} matches no rule (see `owui-validate rule --all`)")
     return code
 
 
@@ -52,7 +53,7 @@ def _code(value: str) -> str:
 
     code = value.strip().upper()
     if code not in catalog():
-        raise ValueError(f"{value!r} is not a rule code (see `owui-validate rule --all`)")
+        raise ValueError(f"{quote(value)} is not a rule code (see `owui-validate rule --all`)")
     return code
 
 

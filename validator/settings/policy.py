@@ -8,12 +8,13 @@ from typing import Annotated
 
 from validator.contract import Check, Constrain, Describe, kebab
 from validator.openwebui import durations, versions
+from validator.redaction import quote
 
 
 def _lifetime(value: str) -> str:
     reading = durations.explain(value)
     if reading.outcome != "lifetime" or reading.meaningful_ignored:
-        raise ValueError(f"{value!r} is not a positive Open WebUI duration such as 4w, 12h or 30m")
+        raise ValueError(f"{quote(value)} is not a positive Open WebUI duration such as 4w, 12h or 30m")
     return value
 
 

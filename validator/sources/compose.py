@@ -19,7 +19,8 @@ from validator.location import Location
 from validator.openwebui.detect import identify, is_official_image
 from validator.sources.dotenv import DotenvFile, parse_dotenv
 from validator.sources.files import SourceError, Workspace
-from validator.sources.interpolation import Budget, interpolate, raise_if_too_large
+from validator.redaction import is_secret_name
+from validator.sources.interpolation import Budget, interpolate, raise_if_too_large, unresolved_reason
 from validator.sources.model import Deployment, ParsedFile, Setting
 from validator.sources.yamlfile import (
     duplicate_keys,
@@ -146,7 +147,8 @@ class _Compose:
         result = interpolate(text, self.lookup, self.budget)
         literal = not result.references
         if result.value is None:
-            return Setting(name, None, location, literal, result.unresolved, self.path)
+            reason = unresolved_reason(text, result, is_secret_name(name))
+            return Setting(name, None, location, literal, reason, self.path)
         source = self.env.get(result.whole) if result.whole else None
         if source is not None:
             return Setting(name, result.value, source.location, False, "", self.path, location)

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from validator.findings import Finding, Severity
 from validator.location import Location
 from validator.sources.files import unreadable
-from validator.sources.interpolation import Budget, interpolate, raise_if_too_large
+from validator.redaction import is_secret_name, looks_like_key, register
+from validator.secrets import describe
+from validator.sources.interpolation import Budget, interpolate, raise_if_too_large, unresolved_reason
 from validator.sources.model import Setting
 
 _WS = r"[^\S\n]"
@@ -89,7 +91,8 @@ class DotenvFile:
             else:
                 result = interpolate(raw, find, budget)
                 literal = not result.references
-                setting = Setting(entry.name, result.value, entry.location, literal, result.unresolved, self.path)
+                reason = result.unresolved and unresolved_reason(raw, result, is_secret_name(entry.name))
+                setting = Setting(entry.name, result.value, entry.location, literal, reason, self.path)
             seen[entry.name] = setting.value
             settings[entry.name] = setting
         return settings
@@ -123,10 +126,14 @@ def _duplicates(entries: list[Entry]) -> list[Finding]:
         if len(defined) < 2:
             continue
         last = defined[-1].key_location
+        shown, variable = name, name
+        if looks_like_key(name):  # a key pasted alone on a line: described, and hidden from every output
+            register(name)
+            shown, variable = f"a variable name that looks like a pasted key ({describe(name)})", ""
         times = "twice" if len(defined) == 2 else f"{len(defined)} times"
-        message = (f"{name} is defined {times} in this file (also at {_lines(defined[:-1])}); "
+        message = (f"{shown} is defined {times} in this file (also at {_lines(defined[:-1])}); "
                    f"the definition at line {last.line} wins")
-        findings.append(Finding("OW002", Severity.WARNING, message, last, variable=name))
+        findings.append(Finding("OW002", Severity.WARNING, message, last, variable=variable))
     findings.sort(key=lambda finding: finding.sort_key)
     return findings
 

@@ -53,6 +53,9 @@ def raise_if_too_large(unresolved: str) -> None:
     if unresolved == TOO_LARGE:
         raise Oversized
 
+# The whole text is one reference (`$KEY`, `${KEY}`, `${KEY:-default}`): written on purpose.
+_ONE_REFERENCE = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*(?::?[-?+][^${}]*)?\})")
+DOLLAR_IN_SECRET = "its value contains `$`, which compose reads as interpolation; write `$$` for a literal `$`"
 
 # Parts are strings or nested part lists, flattened once at the end (keeps nesting linear).
 _Parts = list["str | _Parts"]
@@ -73,6 +76,15 @@ class Interpolated:
 def has_references(text: str) -> bool:
     """True when `text` holds a `$NAME` or `${` (a `$` not escaped as `$$`), i.e. needs a lookup."""
     return "$" in text and _REFERENCE.search(text) is not None
+
+
+def unresolved_reason(text: str, result: Interpolated, secret: bool) -> str:
+    """Why `text` has no value, as a message may say it. For a secret (a key with a `$` from a password
+    generator), the "variable name" after the `$` is part of the key: described, never quoted, unless
+    the whole text is one reference written on purpose."""
+    if not secret or not result.unresolved or _ONE_REFERENCE.fullmatch(text.strip()):
+        return result.unresolved
+    return DOLLAR_IN_SECRET
 
 
 class _Frame:

@@ -21,6 +21,7 @@ import yaml
 from validator.findings import Finding, Severity
 from validator.location import Location
 from validator.sources.interpolation import TOO_LARGE, Budget
+from validator.redaction import is_secret_name
 from validator.sources.model import Setting
 from validator.sources.yamlfile import mapping_get, node_location, scalar_text
 
@@ -38,6 +39,7 @@ _MAY_COME_FROM_UNSEEN = ("WEBUI_SECRET_KEY",)
 _EXPANSION = re.compile(r"\$(?:(\$)|\(([^)]*)\)|\(|.)", re.DOTALL)
 _WHOLE = re.compile(r"\$\(([^)]*)\)")
 _NO_VALUE = " has no known value: "
+DOLLAR_IN_SECRET = "its value contains `$(`, which Kubernetes reads as a variable reference; write `$$` for a literal `$`"
 _KEY_REFS: dict[str, ObjectKind] = {"secretKeyRef": "Secret", "configMapKeyRef": "ConfigMap"}
 _RUNTIME_REFS = {
     "fieldRef": "it is a field of the pod (fieldRef), known only at run time",
@@ -245,7 +247,9 @@ def _expanded(item: EnvItem, text: str, result: Environment, unseen: list[tuple[
 
     value = _EXPANSION.sub(substitute, text)
     if why:
-        return Setting(item.name, None, item.at, False, why[0], path)
+        # Inside a key, the "variable name" is part of the key: described, never quoted.
+        secret = is_secret_name(item.name) and _WHOLE.fullmatch(text) is None
+        return Setting(item.name, None, item.at, False, DOLLAR_IN_SECRET if secret else why[0], path)
     literal = all(source.literal for source in used)
     whole = _WHOLE.fullmatch(text)
     if whole is not None and used:

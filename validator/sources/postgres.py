@@ -16,7 +16,7 @@ import os
 import re
 from urllib.parse import parse_qs, unquote
 
-from validator import secrets
+from validator import redaction, secrets
 from validator.location import Location
 from validator.sources import storedconfig
 from validator.sources.files import DEFAULT_MAX_BYTES, unreadable
@@ -50,6 +50,8 @@ def display(url: str) -> str:
 
 
 def read_url(url: str, max_value_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
+    for password in _passwords(url):
+        redaction.register(password)
     shown = display(url)
     return storedconfig.parsed(shown, "postgresql", lambda: _read(url, Location(shown), max_value_bytes))
 
@@ -70,7 +72,7 @@ def _read(url: str, here: Location, max_value_bytes: int) -> Setting | None:
         from psycopg import errors
     except ImportError:
         raise unreadable(here, "reading PostgreSQL needs psycopg: pip install 'owui-config-validator[postgres]'") from None
-    conninfo = "postgresql://" + url.partition("://")[2]
+    conninfo = "postgresql://" + _encoded(url.partition("://")[2])
     hidden = _passwords(url)
     try:
         # Keyword arguments override the URL's parameters: the time limits always hold.
@@ -78,6 +80,9 @@ def _read(url: str, here: Location, max_value_bytes: int) -> Setting | None:
                                      connect_timeout=_connect_timeout(url))
     except psycopg.Error as exc:
         raise unreadable(here, f"cannot connect: {_message(exc, hidden)}") from None
+    except UnicodeDecodeError:  # psycopg decodes the %-escapes libpq took apart: `%ff` is no UTF-8
+        raise unreadable(here, "cannot connect: a part of the URL (the password?) is not UTF-8 once its "
+                         "%-escapes are decoded") from None
     try:
         connection.read_only = True  # the first statement opens BEGIN READ ONLY
         with connection.cursor() as cursor:
@@ -95,6 +100,18 @@ def _read(url: str, here: Location, max_value_bytes: int) -> Setting | None:
         connection.close()  # never committed: the read-only transaction is discarded
 
 
+def _encoded(rest: str) -> str:
+    """The URL after `://` with `@`, `/`, `?` and `#` in the password %-encoded: libpq cuts the user info
+    at the first `@`, and would take the rest of the password for the host (and quote it in errors)."""
+    userinfo, at, hostpart = rest.rpartition("@")
+    if not at:
+        return rest
+    user, colon, password = userinfo.partition(":")
+    for char, code in (("@", "%40"), ("/", "%2F"), ("?", "%3F"), ("#", "%23")):
+        password = password.replace(char, code)
+    return f"{user}{colon}{password}@{hostpart}"
+
+
 def _query(url: str) -> dict[str, list[str]]:
     return parse_qs(url.partition("?")[2])
 
@@ -103,7 +120,9 @@ def _passwords(url: str) -> list[str]:
     """Every form the password may take in a message: from the URL (as written and decoded), the
     query's `password`, and PGPASSWORD."""
     userinfo = url.partition("://")[2].rpartition("@")[0]
-    found = [userinfo.partition(":")[2], *_query(url).get("password", []), os.environ.get("PGPASSWORD", "")]
+    # The query's password as written too: `a+b%zz` is quoted by libpq as written, not as decoded.
+    written = re.findall(r"(?:^|&)password=([^&]*)", url.partition("?")[2])
+    found = [userinfo.partition(":")[2], *written, *_query(url).get("password", []), os.environ.get("PGPASSWORD", "")]
     return [text for password in found if password for text in {password, unquote(password)}]
 
 
@@ -111,4 +130,4 @@ def _message(exc: Exception, hidden: list[str]) -> str:
     """The server's primary message (no CONTEXT lines), else libpq's text on one line; scrubbed."""
     primary = getattr(getattr(exc, "diag", None), "message_primary", None)
     text = primary or "; ".join(line.strip() for line in str(exc).splitlines() if line.strip()) or type(exc).__name__
-    return secrets.scrub(text, hidden)
+    return redaction.redact(secrets.scrub(text, hidden))

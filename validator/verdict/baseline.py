@@ -60,7 +60,9 @@ def build(findings: Iterable[Finding], path_of: Callable[[Finding], str]) -> Bas
 
 def write(baseline: Baseline, path: Path) -> None:
     try:
-        path.write_text(baseline.model_dump_json(indent=2, exclude_defaults=True) + "\n", "utf-8")
+        from validator.redaction import redact
+
+        path.write_text(redact(baseline.model_dump_json(indent=2, exclude_defaults=True)) + "\n", "utf-8")
     except OSError as exc:
         raise BaselineError(f"{path}: cannot write the baseline: {exc.strerror}") from None
 
