@@ -21,6 +21,7 @@ BAD = [
     ("bad/dev.env", 1, 25, "OW900"),
     ("bad/dev.env", 2, 18, "OW203"),
     ("bad/dev.env", 3, 16, "OW106"),
+    ("bad/oauth.env", 4, 18, "OW210"),
     ("bad/production.env", 3, 26, "OW208"),
     ("bad/production.env", 4, 17, "OW105"),
     ("bad/staging.env", 3, 18, "OW208"),

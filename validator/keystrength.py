@@ -12,6 +12,7 @@ because findings end up in CI logs and SARIF files.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 # Character classes and their sizes (ASCII printable; anything else counts as a symbol).
@@ -20,6 +21,10 @@ _LOWER, _UPPER, _DIGITS, _SYMBOLS = 26, 26, 10, 33
 # English text carries about 2.3 bits per letter once you know it is made of words.
 _BITS_PER_WORD_LETTER = 2.3
 _WORD_SEPARATORS = "-_."
+# Runs of ASCII letters (words joined by - _ .) and runs of anything else; CamelCase words.
+_GROUPS = re.compile(r"[A-Za-z]+(?:[-_.][A-Za-z]+)*|[^A-Za-z]+")
+_CAMEL_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
+_MAX_WORD_RUNS = 3
 _VOWELS = frozenset("aeiouy")
 # About 250 of the 676 letter pairs make up nearly all English text; random letters hit them
 # about a third of the time, words nearly always. A cheap stand-in for a dictionary.
@@ -34,6 +39,8 @@ rk ys ob mm fu ph og ms ye ud mb ip ub oi rl gu dr hr cc tw ft wn nu sw nk eb ja
 sn ey oa ya yl ym nn dd gg ze zo za
 """.split())
 _MIN_COMMON_BIGRAMS = 0.75
+_MIN_COMMON_BIGRAMS_LONG = 0.7
+_LONG_TEXT_PAIRS = 24
 
 # A run must be at least this long, and runs must cover this share of the key to count.
 _MIN_RUN = 3
@@ -225,7 +232,10 @@ def _runs(key: str) -> Strength | None:
 def _looks_like_words(segments: list[str]) -> bool:
     """Cheap plausibility without a dictionary: common letter pairs, vowels, no long consonant cluster."""
     pairs = [segment[i : i + 2].lower() for segment in segments for i in range(len(segment) - 1)]
-    if len(pairs) < 2 or sum(pair in _COMMON_BIGRAMS for pair in pairs) < _MIN_COMMON_BIGRAMS * len(pairs):
+    # Long text may carry a few more rare pairs (`thequickbrownfox...`): random letters still hit
+    # common ones only about a third of the time.
+    share = _MIN_COMMON_BIGRAMS_LONG if len(pairs) >= _LONG_TEXT_PAIRS else _MIN_COMMON_BIGRAMS
+    if len(pairs) < 2 or sum(pair in _COMMON_BIGRAMS for pair in pairs) < share * len(pairs):
         return False
     lowered = "".join(segments).lower()
     vowels = sum(1 for c in lowered if c in _VOWELS)
@@ -241,47 +251,67 @@ def _looks_like_words(segments: list[str]) -> bool:
     return all(not (a == b == c) for a, b, c in zip(lowered, lowered[1:], lowered[2:]))
 
 
-def _word_and_digits(key: str) -> Strength | None:
-    """(d) a word or words (optionally capitalised, joined by - _ .) and then digits or symbols."""
-    end = len(key)
-    while end and _class_size(key[end - 1]) not in (_LOWER, _UPPER):
-        end -= 1
-    if end == 0:
+def _camel_words(segment: str) -> list[str] | None:
+    """`OpenWebUI` -> Open, Web, UI; None when the case changes the way random letters do (`aBcD`)."""
+    words = _CAMEL_WORD.findall(segment)
+    if any(len(word) == 1 and word not in "AI" for word in words) and len(words) > 1:
         return None
-    words = key[:end]
-    tail = key[end:]
-    segments: list[str] = []
-    current_start = 0
-    for position, char in enumerate(words):
-        if char in _WORD_SEPARATORS:
-            segments.append(words[current_start:position])
-            current_start = position + 1
-        elif not ("a" <= char <= "z" or "A" <= char <= "Z"):
-            return None
-    segments.append(words[current_start:])
-    case_bits = 0.0
+    return words
+
+
+def _words_bits(group: str) -> tuple[float, list[str]] | None:
+    """Bits of a run of words joined by - _ . or written in CamelCase, and its words; None if not words."""
+    bits = 0.0
+    words: list[str] = []
+    segments = re.split(r"[-_.]", group)
     for segment in segments:
         if not segment:
             return None  # two separators in a row, or a leading separator
-        if segment.islower():
-            continue
-        if segment.isupper() or (segment[0].isupper() and (len(segment) == 1 or segment[1:].islower())):
-            case_bits += 1.0
-        else:
-            return None  # mixed case inside a word is not how people write words
-    letters = len(words) - (len(segments) - 1)
-    if letters < 3 or not _looks_like_words(segments):
+        camel = _camel_words(segment)
+        if camel is None:
+            return None
+        for word in camel:
+            if not word.islower():
+                bits += 1.0  # capitalised or in capitals: one choice per word
+        words.extend(camel)
+    bits += _BITS_PER_WORD_LETTER * sum(len(word) for word in words)
+    return bits + (len(segments) - 1) * math.log2(len(_WORD_SEPARATORS)), words
+
+
+def _word_and_digits(key: str) -> Strength | None:
+    """(d) words (lower case, capitalised, CamelCase; joined by - _ .) with digits or symbols around them.
+
+    At most three runs of words: random keys interleave letters and digits far more often, and a
+    dictionary-free word test on many short runs would mistake hex for words.
+    """
+    groups = _GROUPS.findall(key)
+    letter_groups = [group for group in groups if group[0].isascii() and group[0].isalpha()]
+    if not letter_groups or len(letter_groups) > _MAX_WORD_RUNS:
         return None
-    bits = (_BITS_PER_WORD_LETTER * letters + case_bits
-            + (len(segments) - 1) * math.log2(len(_WORD_SEPARATORS)))
-    if tail:
-        bits += estimate(tail).bits
+    if len(letter_groups) > 1 and min(len(group) for group in letter_groups) < _MIN_RUN:
+        return None  # `Tr0ub4dor`: letters broken up by digits are substitutions, not words
+    bits = 0.0
+    words: list[str] = []
+    for group in groups:
+        if group in letter_groups:
+            read = _words_bits(group)
+            if read is None:
+                return None
+            bits += read[0]
+            words.extend(read[1])
+        else:
+            bits += estimate(group).bits
+    if sum(len(word) for word in words) < 3 or not _looks_like_words(words):
+        return None
     # Not "a word followed by digits": `password123` contains "wor" and "ord", and the description
     # must not even seem to quote the key.
-    if not tail:
+    rest = "".join(group for group in groups if group not in letter_groups)
+    if not rest:
         return Strength(bits, "readable text")
-    follows = "digits" if tail.isdigit() and tail.isascii() else "digits or symbols"
-    return Strength(bits, f"readable text, then {follows}")
+    follows = "digits" if rest.isdigit() and rest.isascii() else "digits or symbols"
+    if len(groups) == 2 and groups[0] in letter_groups:
+        return Strength(bits, f"readable text, then {follows}")
+    return Strength(bits, f"readable text with {follows}")
 
 
 def estimate(key: str) -> Strength:

@@ -41,3 +41,12 @@ def test_unknown_rule_exits_2(owui) -> None:
     ran = owui("rule", "OW999", "--format", "json")
     assert (ran.status, ran.out) == (2, "")
     assert ran.err == "owui-validate: error: unknown rule 'OW999' (see `owui-validate rule --all`)\n"
+
+
+def test_ow210_documents_the_release_boundaries(owui_process) -> None:
+    ran = owui_process("rule", "OW210")
+    assert ran.status == 0, ran.err
+    assert ran.out.startswith("# OW210 secret-key-not-fernet (error)")
+    for text in ("from 0.6.27, `OAUTH_SESSION_TOKEN_ENCRYPTION_KEY`", "from 0.6.31, `OAUTH_CLIENT_INFO_ENCRYPTION_KEY`",
+                 "from 0.10, valve encryption", "Up to 0.6.26", "openssl rand -base64 32"):
+        assert text in ran.out

@@ -149,3 +149,17 @@ def test_environment_wins_when_persistent_config_is_off(tmp_path: Path) -> None:
     write(tmp_path, "config-export.json", '{"auth.jwt_expiry": "30m"}\n')
     env = next(e for e in evaluate([str(tmp_path)], Policy(), 1).environments if e.name == f"env file {env_path}")
     assert env.lifetime.seconds == 7200.0 and env.lifetime.source == f"JWT_EXPIRES_IN='2h' at {env_path}:2:16"
+
+
+def test_a_44_character_key_fernet_refuses_fails_the_first_check(tmp_path: Path) -> None:
+    key = "4e5aac4222dbeceefa066eb4ebd1237a3041a21095e1"  # `openssl rand -hex 22`: 33 bytes once decoded
+    path = write(tmp_path, "webui.env", f"WEBUI_SECRET_KEY={key}\nJWT_EXPIRES_IN=12h\n")
+    env = only(evaluate([path], Policy(), 1))
+    first = env.checks[0]
+    assert (first.status, first.rule) == ("fail", "OW210") and not env.passed
+    assert first.detail.startswith("Open WebUI does not start: no tokens are issued (OAUTH_SESSION_TOKEN_ENCRYPTION_KEY")
+    assert key not in first.detail
+    # Before 0.6.27 nothing reads the key as a Fernet key: tokens are issued.
+    assert only(evaluate([path], Policy(target_version="0.6.26"), 1)).checks[0].status == "pass"
+    valid = write(tmp_path, "valid.env", "WEBUI_SECRET_KEY=q3mBdlfRR0rgmIbBYVk05b/EDxbsj4ZPFB5RxW8sUp0=\nJWT_EXPIRES_IN=12h\n")
+    assert only(evaluate([valid], Policy(), 1)).passed

@@ -17,7 +17,7 @@ SCHEMA = ROOT / "schemas" / "tokens-report.schema.json"
 # Every key value written in the examples (t0p-s3cr3t is public and may be named).
 EXAMPLE_KEYS = ("414c5f0eb09d24d591fa89d3bf2390ad34c66311ed28fd45225c946f0827184b",
                 "742d1a2226c58f02663816040779c896c3d8723d515ac7b05638531b26568e11",
-                "Xk29sLq0pR", "abcdefghijklmnopqrstuvwxyz0123456789")
+                "Xk29sLq0pR", "abcdefghijklmnopqrstuvwxyz0123456789", "4e5aac4222dbeceefa066eb4ebd1237a3041a21095e1")
 
 
 def owui(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -45,6 +45,7 @@ def test_bad_examples_fail_for_the_reasons_their_findings_predict(bad_json: dict
         "service 'open-webui-legacy' in examples/bad/compose.yaml": [(1, "OW206")],
         "service 'open-webui-edge' in examples/bad/compose.yaml": [],
         "env file examples/bad/dev.env": [(1, "OW106"), (5, "OW106")],
+        "env file examples/bad/oauth.env": [(1, "OW210")],
         "env file examples/bad/production.env": [],
         "env file examples/bad/staging.env": [(4, "OW103")],
         "env file examples/bad/test.env": [(1, "OW202"), (5, "OW104")],

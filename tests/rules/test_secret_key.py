@@ -124,3 +124,20 @@ def test_unresolved_key_is_info(subject) -> None:
 
 def test_templates_get_no_key_findings(subject) -> None:
     assert codes(subject({"WEBUI_SECRET_KEY": "changeme"}, template=True)) == []
+
+
+# Item 3 of issue 12: the same words must get the same findings whatever their case. Chosen pairs:
+# short word-plus-digit keys (under 32 bytes) get both OW203 (short: brute force is feasible) and
+# OW204 (patterned: a dictionary attack is faster still), in lower case and in CamelCase alike;
+# long ones of the same shape get OW204 only. None of them is a placeholder family (that is OW201).
+@pytest.mark.parametrize(("lower", "camel", "expected"), [
+    ("sunshine42", "SunShine42", ["OW203", "OW204"]),
+    ("bluemonkey7", "BlueMonkey7", ["OW203", "OW204"]),
+    ("happyhorse2024", "HappyHorse2024", ["OW203", "OW204"]),
+    ("thequickbrownfoxjumpsoverthelazydog2024", "TheQuickBrownFoxJumpsOverTheLazyDog2024", ["OW204"]),
+    ("openwebuiproductionhomelab2025", "OpenWebUIProductionHomeLab2025", ["OW203", "OW204"]),
+    ("openwebuisecretkey2024!openwebuisecretkey", "OpenWebUISecretKey2024!OpenWebUISecretKey", ["OW204"]),
+])
+def test_camel_case_words_count_as_words(subject, lower: str, camel: str, expected: list[str]) -> None:
+    assert codes(subject({"WEBUI_SECRET_KEY": lower})) == expected
+    assert codes(subject({"WEBUI_SECRET_KEY": camel})) == expected

@@ -266,8 +266,8 @@ def test_missing_required_env_file_is_ow001_at_the_entry(tmp_path: Path) -> None
         ("OW001", "docker-compose.yml", 7, 15),
     ]
     finding = parsed.findings[0]
-    assert finding.severity is Severity.ERROR
-    assert finding.message.startswith("env_file ./prod.env cannot be read: file not found")
+    assert finding.severity is Severity.WARNING
+    assert finding.message.startswith("env_file ./prod.env does not exist and is not gitignored")
     assert "refuses to start" in finding.message and "webui" in finding.message
     webui = service(parsed, "webui")
     assert webui.settings["WEBUI_SECRET_KEY"].value == "k" and webui.settings["WEBUI_NAME"].value == "still read"
@@ -531,3 +531,15 @@ def test_each_file_is_read_and_parsed_once(tmp_path: Path, monkeypatch: pytest.M
     # `.env` once for the lookup and once as service a's env_file (their lookups differ)
     assert sorted(resolved) == [".env", ".env", "common.env"]
     assert sorted(reads) == [".env", "common.env", "docker-compose.yml", "missing.env"]
+
+
+def test_keys_written_twice_outside_environment_are_ow002_and_environment_ones_are_reported_once(
+        tmp_path: Path) -> None:
+    from validator import engine
+
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  webui:\n    image: ghcr.io/open-webui/open-webui:main\n    image: ghcr.io/open-webui/open-webui:cuda\n"
+        "    environment:\n      WEBUI_SECRET_KEY: ${WEBUI_SECRET_KEY}\n      WEBUI_SECRET_KEY: ${KEY}\n")
+    found = [f for f in engine.check([str(tmp_path / "compose.yaml")]).findings if f.code == "OW002"]
+    assert [(f.location.line, f.message.split(" ")[0]) for f in found] == [(4, "key"), (7, "WEBUI_SECRET_KEY")]
+    assert "at lines 3 and 4" in found[0].message

@@ -68,7 +68,8 @@ def test_plain_references_and_literal_dollars(text: str, expected: str) -> None:
         ("ok ${BAR:-/non:-alphanumeric}", "ok /non:-alphanumeric"),
         ("${missing-myerror?msg}", "myerror?msg"),
         ("${FOO?bar-baz}", "first"),
-        ("${missing:-}", ""),
+        ("${BAR:-}", ""),
+        ("${BAR-}", ""),
         ("${missing:-a b  c}", "a b  c"),
         ("${missing:-{x}}", "{x}"),
         ("${missing:-$${x}}", "${x}"),
@@ -77,6 +78,13 @@ def test_plain_references_and_literal_dollars(text: str, expected: str) -> None:
 )
 def test_operators(text: str, expected: str) -> None:
     assert value(text) == expected
+
+
+@pytest.mark.parametrize("text", ["${missing:-}", "${missing-}", "x${missing:-}y"])
+def test_an_empty_default_without_a_value_comes_from_the_deploying_environment(text: str) -> None:
+    result = interpolate(text, lookup)
+    assert result.value is None
+    assert result.unresolved == "${missing} has an empty default and comes from the environment that runs compose"
 
 
 @pytest.mark.parametrize(

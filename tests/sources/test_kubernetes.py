@@ -531,3 +531,53 @@ def test_read_manifests_skips_objects_named_by_templates() -> None:
     text = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Values.name }}\nstringData: {A: b}\n"
     parsed = read_manifests("secret.yaml", load_documents(text, "secret.yaml"))
     assert parsed.kind == "kubernetes" and parsed.resources == [] and parsed.pending == []
+
+
+MISSING_SEPARATOR = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: open-webui
+  namespace: ai
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: open-webui}
+  template:
+    metadata:
+      labels: {app: open-webui}
+    spec:
+      containers:
+        - name: open-webui
+          image: ghcr.io/open-webui/open-webui:v0.12.4
+          env:
+            - name: WEBUI_SECRET_KEY
+              value: t0p-s3cr3t
+apiVersion: v1
+kind: Service
+metadata:
+  name: open-webui
+  namespace: ai
+spec:
+  selector: {app: open-webui}
+  ports: [{port: 80, targetPort: 8080}]
+"""
+
+
+def test_a_missing_separator_is_reported_and_both_objects_are_read(tmp_path: Path) -> None:
+    found = check(tmp_path, {"apps/open-webui.yaml": MISSING_SEPARATOR})
+    rows = [(finding.code, finding.severity, finding.location.line) for finding in found]
+    # Without the split PyYAML keeps the Service's keys: the Deployment and its public key vanish.
+    assert ("OW201", Severity.ERROR, 19) in rows
+    separator = [finding for finding in found if finding.code == "OW002"]
+    assert len(separator) == 1 and separator[0].severity is Severity.ERROR and separator[0].location.line == 20
+    assert separator[0].message == (
+        "this document writes `apiVersion` again at line 20 (first at line 1): a `---` separator is probably "
+        "missing before line 20; kubectl rejects the file, so each part was checked as its own object")
+
+
+def test_three_objects_without_separators(tmp_path: Path) -> None:
+    third = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\ndata:\n  WEBUI_NAME: Chat\n"
+    found = check(tmp_path, {"all.yaml": MISSING_SEPARATOR + third})
+    assert [finding.location.line for finding in found if finding.code == "OW002"] == [20, 28]
+    assert any(finding.code == "OW201" for finding in found)

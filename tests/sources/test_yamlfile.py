@@ -204,3 +204,17 @@ def test_overriding_a_merged_key_is_not_a_duplicate(loader: type) -> None:
 def test_not_a_mapping(loader: type) -> None:
     node = root("- a\n- b\n")
     assert mapping_entries(node) == [] and duplicate_keys(node) == [] and mapping_get(node, "a") is None
+
+
+def test_keys_written_twice_anywhere_are_ow002_naming_both_lines() -> None:
+    from validator.sources.yamlfile import duplicate_key_findings
+
+    text = "a: &x\n  k: 1\n  k: 2\nb: *x\nc:\n  - {m: 1, m: 2}\n  - n: 1\nd: 1\nd: 2\nd: 3\n"
+    found = duplicate_key_findings(load_documents(text, "values.yaml"), "values.yaml")
+    assert [(f.code, f.severity, f.location.line) for f in found] == [
+        ("OW002", Severity.WARNING, 3), ("OW002", Severity.WARNING, 6), ("OW002", Severity.WARNING, 10)]
+    assert found[0].message.startswith("key 'k' is written twice in one mapping, at lines 2 and 3")
+    assert found[2].message.startswith("key 'd' is written 3 times in one mapping, first at line 8, last at line 10")
+    # The aliased mapping is reported once, merge keys are not duplicates.
+    merged = "base: &b {x: 1}\nover:\n  <<: *b\n  <<: *b\n  x: 2\n"
+    assert duplicate_key_findings(load_documents(merged, "c.yaml"), "c.yaml") == []

@@ -110,7 +110,7 @@ def _key(deployment: Deployment, env: AuthEnvironment, policy: Policy) -> tuple[
             # Published defaults may be named; a team's own list of burned keys may not.
             note += (f": the publicly known key {public!r}" if public in keys.known_default_keys()
                      else ": a key listed in known-default-keys")
-        return (SigningKey(setting.value, public=public),
+        return (SigningKey(setting.value, public=public, stops=_stops(env)),
                 Key(origin="configured", variable=variable, description=secrets.describe(setting.value), note=note))
     if effective.state == "unresolved":
         assert setting is not None
@@ -138,6 +138,18 @@ def _key(deployment: Deployment, env: AuthEnvironment, policy: Policy) -> tuple[
             Key(origin="public-fallback", description=secrets.describe(fallback),
                 note=f"no key: Open WebUI {versions.format_version(version)} falls back to the public "
                 f"{fallback!r} unless a start script generates one"))
+
+
+def _stops(env: AuthEnvironment) -> str:
+    """Why Open WebUI stops at start on a key Fernet refuses (OW210, the same model), or ""."""
+    from validator.openwebui.fernet import refusal
+
+    for use in env.fernet_uses:
+        why = refusal(use.setting.value or "") if use.at_start else None
+        if why is not None:
+            return (f"{use.variable} is the 44 characters of {use.setting.name} at {use.setting.location}, which "
+                    f"Fernet refuses: it {why}")
+    return ""
 
 
 def evaluate(paths: list[str], policy: Policy, margin: int, *, assume_openwebui: bool = False,

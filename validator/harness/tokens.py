@@ -52,6 +52,8 @@ class SigningKey:
     # The listed public key the value is (a variant of): it may be named, the value may not.
     public: str | None = None
     empty_rule: str = ""
+    # Why Open WebUI stops at start with this key (OW210), when it does: it issues no token at all.
+    stops: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +178,9 @@ def _fresh(setup: Setup, second: int) -> Check:
             problem = f"PyJWT refuses it too ({type(exc).__name__}: {exc})"
         return _result(1, "fail", "the deployment's key is empty, so Open WebUI refuses to start and issues no "
                        f"token; {problem}. The other checks use a throwaway key", setup.key.empty_rule)
+    if setup.key.stops:
+        return _result(1, "fail", f"Open WebUI does not start: no tokens are issued ({setup.key.stops}). The other "
+                       "checks use the deployment's key as if it had started", "OW210")
     if reading is None:
         return _result(1, "skip", f"JWT_EXPIRES_IN {setup.unresolved or 'cannot be resolved'}")
     if reading.outcome == "rejected":

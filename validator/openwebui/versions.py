@@ -14,6 +14,14 @@ LATEST: Version = (0, 12, 4)
 EXPIRY_DEFAULT_SINCE: Version = (0, 6, 34)
 # From 0.9.6 an unset key stops the server; before, it fell back to the public `t0p-s3cr3t`.
 NO_KEY_FALLBACK_SINCE: Version = (0, 9, 6)
+# From 0.6.14 the image's start.sh reads (or generates) the key in WEBUI_SECRET_KEY_FILE.
+KEY_FILE_SINCE: Version = (0, 6, 14)
+# Releases that turn a key into a Fernet key at start (a 44-character key is taken as it is):
+# OAUTH_SESSION_TOKEN_ENCRYPTION_KEY from 0.6.27, OAUTH_CLIENT_INFO_ENCRYPTION_KEY from 0.6.31, both
+# defaulting to WEBUI_SECRET_KEY; valve encryption uses WEBUI_SECRET_KEY itself from 0.10.
+OAUTH_SESSION_KEY_SINCE: Version = (0, 6, 27)
+OAUTH_CLIENT_INFO_KEY_SINCE: Version = (0, 6, 31)
+VALVES_KEY_SINCE: Version = (0, 10, 0)
 
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?$")
 

@@ -7,10 +7,10 @@ from validator.rules.base import Rule
 
 def catalog() -> dict[str, type[Rule]]:
     """Every rule by code, in code order; imported on demand so `check` pays only for what it runs."""
-    from validator.rules import expiry, files, resolution, secret_key, sharing, stored, suppression
+    from validator.rules import expiry, fernet, files, resolution, secret_key, sharing, stored, suppression
 
     rules: list[type[Rule]] = []
-    for module in (files, expiry, secret_key, sharing, resolution, stored, suppression):
+    for module in (files, expiry, secret_key, fernet, sharing, resolution, stored, suppression):
         rules.extend(value for value in vars(module).values()
                      if isinstance(value, type) and issubclass(value, Rule) and value is not Rule
                      and value.__module__ == module.__name__)

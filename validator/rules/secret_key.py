@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from validator import secrets
 from validator.findings import Finding, Severity
 from validator.openwebui import keys, versions
+from validator.rules import fernet
 from validator.rules.base import Rule, Subject
 from validator.rules.resolution import Unresolved
 from validator.sources.model import Setting
@@ -22,8 +23,13 @@ class PublicKey(Rule):
     ## What it does
     Compares the key with Open WebUI's old fallback `t0p-s3cr3t` and a curated list of
     placeholders from tutorials and example files (plus `known-default-keys` from the config),
-    ignoring case and surrounding whitespace. With `target-version` below 0.9.6 it also reports
-    deployments without a key that would fall back to `t0p-s3cr3t`.
+    ignoring case and surrounding whitespace. It also recognises placeholder families, named in
+    the finding without quoting the key: instruction placeholders (`change-this-...`,
+    `your-...-key`, `put-...-here`, `<...>`, `xxx...`), a shell command written literally
+    (`$(openssl rand -base64 32)`, which compose and env files never run), a listed placeholder
+    with digits or words added (`supersecretkey123`), and the word secret, password or key with
+    digits (`mysecret2024`). With `target-version` below 0.9.6 it also reports deployments without
+    a key that would fall back to `t0p-s3cr3t`.
 
     ## Why is this bad?
     Session tokens are HS256 JWTs signed with this key. Anyone who knows it can mint tokens
@@ -140,7 +146,11 @@ class NoKey(Rule):
     official image). It is an error when the service runs more than one replica: compose
     `deploy.replicas` or `scale`, `deploy.mode: global` (one container per node), Kubernetes `spec.replicas` or a HorizontalPodAutoscaler's
     `maxReplicas`, Helm `replicaCount` or `autoscaling.maxReplicas`. A key referenced from a
-    Secret that is not among the files checked is OW209 instead.
+    Secret that is not among the files checked is OW209 instead, and so is a key that may come
+    from an `env_file` left out of the checkout on purpose (gitignored, or named as a secret file)
+    or from `WEBUI_SECRET_KEY_FILE` pointing at a secret mount (`/run/secrets/...`). With
+    `WEBUI_SECRET_KEY_FILE` on the data volume (`/app/backend/data/...`, read by start.sh from
+    0.6.14) the generated key survives recreates: info, or an error above one replica.
 
     ## Why is this bad?
     The official image's start.sh then writes a random key to `/app/backend/.webui_secret_key`,
@@ -259,6 +269,7 @@ def check(subject: Subject) -> Iterator[Finding]:
                 "generated key applies.", setting=key.setting, deployment=deployment)
     elif key.state in ("generated", "missing"):
         yield from _missing(subject, key.setting)
+    yield from fernet.check(subject)
 
 
 def _alias(subject: Subject) -> Iterator[Finding]:
@@ -299,6 +310,14 @@ def _strength(subject: Subject, setting: Setting) -> Iterator[Finding]:
             setting.location, explanation="Releases that check only the user id accept a forged token for any "
             "user; 0.12 accepts one made from any token a user was ever issued, even an expired one, which "
             "carries the session stamp.", setting=setting, deployment=deployment)
+        return
+    family = keys.placeholder_family(value)
+    if family is not None:
+        # Only the family is named: the value is not a published one, so it is not quoted.
+        yield PublicKey.finding(
+            f"{name} is {family}, not a generated key ({secrets.describe(value)}): anyone who guesses it can "
+            "sign session tokens Open WebUI accepts; generate a new one with `openssl rand -hex 32`",
+            setting.location, setting=setting, deployment=deployment)
         return
     length = len(value.encode("utf-8", "surrogatepass"))
     if length < policy.min_secret_key_length:
@@ -345,6 +364,20 @@ def _missing(subject: Subject, empty: Setting | None) -> Iterator[Finding]:
             subject.at(empty), deployment=deployment)
         return
     replicas = deployment.replicas or 1
+    key_file = env.key.key_file
+    if key_file is not None:
+        message = (f"{deployment.name} has no WEBUI_SECRET_KEY" + (" (it is empty)" if empty else "") +
+                   f": the official image's start.sh generates one into WEBUI_SECRET_KEY_FILE {key_file.value}, "
+                   "which survives recreates when it is on a persistent data volume")
+        many = replicas > 1 or deployment.per_node
+        if many:
+            count = f"{replicas} replicas" if replicas > 1 else "deploy.mode: global"
+            message += (f"; with {count} each generates its own unless they share that volume, so users "
+                        "are signed out at random")
+        yield NoKey.finding(message + "; set WEBUI_SECRET_KEY from a secret to be sure", key_file.location,
+                            severity=Severity.ERROR if many else Severity.INFO, setting=empty,
+                            deployment=deployment)
+        return
     if env.official_image:
         # An empty value is one finding at that value, naming every service that shares it.
         message = ("WEBUI_SECRET_KEY is empty" if empty else "no WEBUI_SECRET_KEY") + ": a recreate signs everyone out"

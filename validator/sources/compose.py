@@ -34,6 +34,20 @@ from validator.sources.yamlfile import (
 SHELL = "taken from the shell environment at deploy time"
 _FALSE = frozenset({"false", "no", "n", "off"})
 _MAX_EXTENDS = 8
+# Env files named like this and absent from the checkout were left out on purpose, whatever git
+# says (also outside a work tree): `.env.secrets`, `secrets.env`, `webui.secret`.
+_SECRET_FILE_WORD = "secret"
+
+
+@dataclass(frozen=True, slots=True)
+class _Absent:
+    """An `env_file` entry whose file is not in the checkout."""
+
+    service: str
+    path: str
+    written: str
+    node: yaml.Node
+    required: bool
 
 
 def is_compose(root: yaml.Node) -> bool:
@@ -50,6 +64,8 @@ def read_compose(ws: Workspace, path: str, root: yaml.Node) -> ParsedFile:
         for name, key, node in mapping_entries(services)  # type: ignore[arg-type]
         if isinstance(node, yaml.MappingNode) and not name.startswith("x-")
     ]
+    if context.absent:
+        _absent_env_files(context, deployments)
     return ParsedFile(
         path,
         "compose",
@@ -73,6 +89,8 @@ class _Compose:
     uses: dict[str, None] = field(default_factory=dict)
     # Env file path -> (its settings, "") or (None, why it cannot be read).
     env_files: dict[str, tuple[dict[str, Setting] | None, str]] = field(default_factory=dict)
+    # Deployment name -> its env files that are not in the checkout.
+    absent: dict[str, list[_Absent]] = field(default_factory=dict)
     # What interpolation may still bring into this file's values (validator.sources.interpolation).
     budget: Budget = field(default_factory=Budget)
 
@@ -182,7 +200,7 @@ def _service(context: _Compose, name: str, key: yaml.Node, nodes: list[yaml.Mapp
     # With `build:`, `image:` only names what is built: unless it is Open WebUI's, variables decide.
     because = identify(None if "build" in fields and not official else image, settings, official=official)
     return Deployment(
-        name=f"service '{name}' in {context.path}",
+        name=_name(context, name),
         kind="compose-service",
         location=node_location(key, context.path),
         settings=settings,
@@ -194,6 +212,44 @@ def _service(context: _Compose, name: str, key: yaml.Node, nodes: list[yaml.Mapp
         because=because,
         uses=tuple(used),
     )
+
+
+def _name(context: _Compose, service: str) -> str:
+    return f"service '{service}' in {context.path}"
+
+
+def _absent_env_files(context: _Compose, deployments: list[Deployment]) -> None:
+    """Env files not in the checkout: kept out on purpose (gitignored, or named as secrets), the key
+    may well be there (OW209 rather than OW205); otherwise compose stops unless `required: false`."""
+    from validator.sources.gitignore import ignored
+
+    entries = [entry for found in context.absent.values() for entry in found]
+    # Git is asked only about the others: a secret-named file needs no subprocess on every commit.
+    gitignored = ignored(entry.path for entry in entries if not _secret_named(entry.path))
+    by_name = {deployment.name: deployment for deployment in deployments}
+    for name, found in context.absent.items():
+        source: tuple[_Absent, str] | None = None
+        for entry in found:
+            why = ("named as a secret file" if _secret_named(entry.path) else
+                   "gitignored" if entry.path in gitignored else "")
+            if why:
+                source = source or (entry, why)
+            elif entry.required:
+                message = (f"env_file {entry.written} does not exist and is not gitignored: docker compose refuses to "
+                           f"start service '{entry.service}' without it (mark it `required: false` if it is optional)")
+                context.findings.append(Finding("OW001", Severity.WARNING, message,
+                                                node_location(entry.node, context.path)))
+        deployment = by_name[name]
+        if source is not None and deployment.openwebui and "WEBUI_SECRET_KEY" not in deployment.settings:
+            entry, why = source
+            reason = (f"it is not in the environment of service '{entry.service}' and may come from env_file "
+                      f"{entry.written}, which is {why} and so not in the checkout")
+            deployment.settings["WEBUI_SECRET_KEY"] = Setting(
+                "WEBUI_SECRET_KEY", None, node_location(entry.node, context.path), False, reason, context.path)
+
+
+def _secret_named(path: str) -> bool:
+    return _SECRET_FILE_WORD in os.path.basename(path).lower()
 
 
 def _image(context: _Compose, node: yaml.Node | None) -> tuple[str | None, bool]:
@@ -245,6 +301,9 @@ def _env_files(context: _Compose, service: str, node: yaml.Node) -> Iterator[tup
         settings, why = context.env_file(path)
         if settings is not None:
             yield path, settings
+        elif not os.path.lexists(path):
+            context.absent.setdefault(_name(context, service), []).append(
+                _Absent(service, path, written, path_node, required))  # type: ignore[arg-type]
         elif required:
             message = f"env_file {written} cannot be read: {why}; docker compose refuses to start service '{service}'"
             context.findings.append(Finding("OW001", Severity.ERROR, message, node_location(path_node, context.path)))  # type: ignore[arg-type]

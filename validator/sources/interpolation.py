@@ -167,6 +167,11 @@ def _interpolate(text: str, lookup: Callable[[str], str | None], budget: Budget)
             top.parts.append(value)  # type: ignore[arg-type]
             if start == 0 and end == n and top is root:
                 whole = name
+        elif choice == "alt" and alt is not None and value is None and op in (":-", "-") and not alt.parts:
+            # `${VAR:-}` written with nothing after the operator: the default documents nothing, and
+            # compose takes VAR from the environment it runs in.
+            if not top.reason:
+                top.reason = f"${{{name}}} has an empty default and comes from the environment that runs compose"
         elif choice == "alt" and alt is not None:
             top.parts.append(alt.parts)
             if alt.reason and not top.reason:

@@ -27,7 +27,13 @@ from validator.openwebui.detect import has_marker, identify, is_official_image
 from validator.sources import discover, podenv
 from validator.sources.model import Deployment, ParsedFile, Setting
 from validator.sources.podenv import EnvFromItem, EnvItem, Find, ObjectKind
-from validator.sources.yamlfile import mapping_entries, mapping_get, node_location, scalar_text, small_count
+from validator.sources.yamlfile import (
+    mapping_entries,
+    mapping_get,
+    node_location,
+    scalar_text,
+    small_count,
+)
 
 DEFAULT_NAMESPACE = "default"
 _TEMPLATE_SPEC = ("spec", "template", "spec")
@@ -247,12 +253,60 @@ def read_manifests(path: str, documents: list[yaml.Node]) -> ParsedFile:
         return ParsedFile(path, "template")
     reader = _Reader(path)
     for document in documents:
-        reader.object(document, 0)
+        for part in _objects(document, path, reader.findings):
+            reader.object(part, 0)
     relevant = bool(reader.resources or reader.pending)
     # A Secret or ConfigMap with Open WebUI's variable names is Open WebUI's, used here or not.
     ours = any(isinstance(r, Resource) and has_marker(r.entries) for r in reader.resources)
     return ParsedFile(path, "kubernetes", findings=reader.findings, openwebui=ours, resources=reader.resources,
                       pending=reader.pending, context=tuple(discover.yaml_files_beside(path)) if relevant else ())
+
+
+_IDENTITY = ("apiVersion", "kind")
+
+
+def concatenated(node: yaml.Node) -> bool:
+    """A document that writes `kind` or `apiVersion` twice: two objects with no `---` between them."""
+    return _second_object(node) is not None
+
+
+def _second_object(node: yaml.Node) -> int | None:
+    """Index in the mapping of the first `apiVersion` or `kind` written a second time, or None."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    seen: set[str] = set()
+    for index, (key, _value) in enumerate(node.value):
+        name = key.value if isinstance(key, yaml.ScalarNode) else None
+        if name in _IDENTITY:
+            if name in seen:
+                return index
+            seen.add(name)
+    return None
+
+
+def _objects(node: yaml.Node, path: str, findings: list[Finding]) -> list[yaml.Node]:
+    """The objects of one document: itself, or each part of a document missing a `---`.
+
+    kubectl rejects such a file; PyYAML would keep only the last keys, and a workload would
+    silently disappear. The next object starts at the first `apiVersion` or `kind` written again.
+    """
+    parts: list[yaml.Node] = []
+    cut = _second_object(node)
+    while cut is not None:
+        assert isinstance(node, yaml.MappingNode)
+        key = node.value[cut][0]
+        first = next(earlier for earlier, _value in node.value[:cut] if earlier.value == key.value)
+        line = key.start_mark.line + 1
+        findings.append(Finding(
+            "OW002", Severity.ERROR,
+            f"this document writes `{key.value}` again at line {line} (first at line {first.start_mark.line + 1}): "
+            f"a `---` separator is probably missing before line {line}; kubectl rejects the file, so each part "
+            "was checked as its own object", node_location(key, path)))
+        parts.append(yaml.MappingNode(node.tag, node.value[:cut], node.start_mark, key.start_mark))
+        node = yaml.MappingNode(node.tag, node.value[cut:], key.start_mark, node.end_mark)
+        cut = _second_object(node)
+    parts.append(node)
+    return parts
 
 
 @dataclass(slots=True)

@@ -104,6 +104,22 @@ def load_yaml(ws: Workspace, path: str) -> ParsedFile:
 
 
 def _read_documents(ws: Workspace, path: str, documents: list) -> ParsedFile:  # type: ignore[type-arg]
+    """The file as its kind reads it, plus OW002 for keys written twice in any mapping of it."""
+    from validator.sources.yamlfile import duplicate_key_findings
+
+    result = _read_kind(ws, path, documents)
+    reported = {finding.location for finding in result.findings if finding.code == "OW002"}
+    skip: frozenset[int] = frozenset()
+    if result.kind == "kubernetes":
+        from validator.sources.kubernetes import concatenated  # reported there, with both halves read
+
+        skip = frozenset(id(document) for document in documents if concatenated(document))
+    result.findings.extend(finding for finding in duplicate_key_findings(documents, path, skip)
+                           if finding.location not in reported)
+    return result
+
+
+def _read_kind(ws: Workspace, path: str, documents: list) -> ParsedFile:  # type: ignore[type-arg]
     from validator.sources import compose
 
     for document in documents:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import yaml
 
+from validator.findings import Finding, Severity
 from validator.location import Location
 from validator.sources.files import SourceError, unreadable
 
@@ -206,3 +207,34 @@ def scalar_text(node: yaml.Node | None) -> str | None:
     if not isinstance(node, yaml.ScalarNode) or node.tag == NULL_TAG:
         return None
     return node.value
+
+
+def duplicate_key_findings(documents: list[yaml.Node], path: str, skip: frozenset[int] = frozenset()) -> list[Finding]:
+    """OW002 for every key written twice in one mapping, anywhere in the documents (any file kind).
+
+    Loaders disagree on such a file: PyYAML and Helm keep the later value, docker compose and
+    kubectl refuse the file. Each node is visited once (aliases share nodes); mappings whose ids
+    are in `skip` were reported more precisely by their reader.
+    """
+    found: list[Finding] = []
+    seen: set[int] = set()
+    stack = list(documents)
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            if id(node) not in skip:
+                for name, first, last, count in duplicate_keys(node):
+                    lines = f"at lines {first.start_mark.line + 1} and {last.start_mark.line + 1}"
+                    written = "twice" if count == 2 else f"{count} times"
+                    if count > 2:
+                        lines = f"first at line {first.start_mark.line + 1}, last at line {last.start_mark.line + 1}"
+                    message = (f"key '{name}' is written {written} in one mapping, {lines}: PyYAML and Helm keep the "
+                               "last value, docker compose and kubectl refuse the file; keep one")
+                    found.append(Finding("OW002", Severity.WARNING, message, node_location(last, path)))
+            stack.extend(value for _key, value in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return sorted(found, key=lambda finding: finding.sort_key)
