@@ -74,7 +74,7 @@ def _check(paths: list[str], options: Options) -> Result:
         parsed[path] = _load(ws, path, errors)
     pending = [result for result in parsed.values() if result.pending]
     if pending:
-        from validator.sources.kubernetes import link
+        from validator.sources.kubernetes.pairing import link
 
         try:
             link(list(parsed.values()))

@@ -3,7 +3,7 @@
 The chart's workload template writes a few variables of its own (never the key or the
 lifetime), then `extraEnvVars` (a list of env entries, or a map it renders in key order with
 each plain value through `quote`), then `commonEnvVars` (a list), and `extraEnvFrom` as
-`envFrom`; the kubelet then resolves them as for any container (validator.sources.podenv). The
+`envFrom`; the kubelet then resolves them as for any container (validator.sources.kubernetes.podenv). The
 chart sets no WEBUI_SECRET_KEY, runs `image.repository` (default ghcr.io/open-webui/open-webui),
 and `replicaCount` pods (default 1), up to `autoscaling.maxReplicas` when autoscaling is on.
 
@@ -22,11 +22,12 @@ import yaml
 from validator.findings import Finding
 from validator.location import Location
 from validator.openwebui.detect import has_marker, is_official_image
-from validator.sources import discover, goyaml, podenv
+from validator.sources import discover, goyaml
+from validator.sources.kubernetes import podenv
 from validator.sources.files import SourceError, Workspace
-from validator.sources.kubernetes import Index, Linked
+from validator.sources.kubernetes.pairing import Index, Linked
 from validator.sources.model import Deployment, ParsedFile
-from validator.sources.podenv import EnvFromItem, EnvItem
+from validator.sources.kubernetes.podenv import EnvFromItem, EnvItem
 from validator.sources.yamlfile import load_documents, mapping_entries, mapping_get, node_location, scalar_text
 
 CHART = "open-webui"

@@ -78,10 +78,11 @@ def _read_documents(ws: Workspace, path: str, documents: list) -> ParsedFile:  #
     for document in documents:
         if compose.is_compose(document):
             return _released(ws, path, compose.read_compose(ws, path, document))
-    from validator.sources import helm, kubernetes  # not needed for the common compose file
+    from validator.sources import helm  # not needed for the common compose file
+    from validator.sources.kubernetes import manifests
 
-    if any(kubernetes.is_manifest(document) for document in documents):
-        return _released(ws, path, kubernetes.read_manifests(path, documents))
+    if any(manifests.is_manifest(document) for document in documents):
+        return _released(ws, path, manifests.read_manifests(path, documents))
     release = helm.read(ws, path, documents[0]) if len(documents) == 1 else None
     return release or ParsedFile(path, "yaml")
 

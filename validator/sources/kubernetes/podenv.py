@@ -12,23 +12,15 @@ the objects of the run, so a value held in a Secret keeps the line it is written
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal
 
 import yaml
 
 from validator.findings import Finding, Severity
 from validator.location import Location
+from validator.sources.kubernetes.objects import Find, ObjectKind
 from validator.sources.model import Setting
 from validator.sources.yamlfile import mapping_get, node_location, scalar_text
-
-if TYPE_CHECKING:
-    from validator.sources.kubernetes import Resource
-
-ObjectKind = Literal["Secret", "ConfigMap"]
-# (kind, name) -> the object, or why it cannot be found among the files checked.
-Find = Callable[[ObjectKind, str], "Resource | str"]
 
 TEMPLATE = "it is a template expression ({{ ... }}), filled in by a templating tool before deployment"
 # Only this variable changes a verdict by being absent (OW205), so only it is assumed to come

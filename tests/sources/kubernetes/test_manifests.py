@@ -12,8 +12,8 @@ import pytest
 
 from validator import engine
 from validator.findings import Finding, Severity
-from validator.sources import podenv
-from validator.sources.kubernetes import read_manifests
+from validator.sources.kubernetes import podenv
+from validator.sources.kubernetes.manifests import read_manifests
 from validator.sources.model import Setting
 from validator.sources.yamlfile import load_documents, mapping_get
 
@@ -506,7 +506,7 @@ def test_dependent_variable_expansion_matches_kubernetes(value: str, expected: s
 
 
 def test_empty_value_reads_value_from_and_an_absent_optional_key_sets_nothing() -> None:
-    from validator.sources.kubernetes import Resource
+    from validator.sources.kubernetes.objects import Resource
 
     resource = Resource("Secret", "s", "default", "secret.yaml", {})
     settings = env_of("""\
