@@ -70,8 +70,11 @@ def _check(paths: list[str], options: Options) -> Result:
         parsed = parallel.load_all(ws, requested, errors, _load)
     else:
         parsed = {path: _load(ws, path, errors) for path in requested}
-    for path in _context(requested, parsed):
-        parsed[path] = _load(ws, path, errors)
+    loaded = list(parsed)
+    while loaded:  # a kustomize overlay's base is context, and so are the base's resources
+        loaded = _context(loaded, parsed)
+        for path in loaded:
+            parsed[path] = _load(ws, path, errors)
     pending = [result for result in parsed.values() if result.pending]
     if pending:
         from validator.sources.kubernetes.pairing import link
@@ -129,12 +132,14 @@ def _databases(urls: tuple[str, ...]) -> list[ParsedFile]:
     return [read_url(url) for url in dict.fromkeys(urls)]
 
 
-def _context(requested: list[str], parsed: dict[str, ParsedFile]) -> list[str]:
+def _context(loaded: list[str], parsed: dict[str, ParsedFile]) -> list[str]:
     """Compose files beside a requested env file decide whether it is their `.env`, and the manifests
     beside a requested manifest may hold its Secrets (pre-commit passes only the changed file, and
-    the answer must not depend on that)."""
+    the answer must not depend on that); so do the files a kustomization builds from. Only the files
+    just `loaded` are asked: each file's context is loaded once."""
     extra: dict[str, None] = {}
-    for path, result in parsed.items():
+    for path in loaded:
+        result = parsed[path]
         if result.kind == "dotenv":
             for compose_path in discover.compose_files_beside(path):
                 if compose_path not in parsed:

@@ -360,3 +360,20 @@ def test_truncated_lifetime() -> None:
     assert truncated_lifetime(timedelta(minutes=-5)) == -300
     assert truncated_lifetime(timedelta(seconds=1.5)) in (1, 2)
     assert truncated_lifetime(timedelta(0)) == 0
+
+
+def test_each_distinct_lifetime_is_read_once_per_run(tmp_path, monkeypatch) -> None:
+    """40 env files with 3 distinct JWT_EXPIRES_IN values: three readings."""
+    from validator import engine
+    from validator.openwebui import durations
+
+    calls: list[str] = []
+    original = durations.parse_duration
+    monkeypatch.setattr(durations, "parse_duration", lambda raw: calls.append(raw) or original(raw))
+    durations.explain.cache_clear()
+    for number in range(40):
+        (tmp_path / f"team-{number:02d}.env").write_text(
+            f"WEBUI_SECRET_KEY={number:02d}f2c1e7a4b6d8f0a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9\n"
+            f"JWT_EXPIRES_IN={['12h', '1mo', '3600'][number % 3]}\n")
+    engine.check([str(tmp_path)])
+    assert "12h" in calls and "1mo" in calls and len(calls) == len(set(calls))  # each once, not 40 times

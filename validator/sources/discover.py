@@ -34,6 +34,7 @@ _DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 _TEMPLATE = re.compile(r"(?:^|[.\-_])(?:example|sample|template|dist|tpl|tmpl)(?:$|[.\-_])", re.IGNORECASE)
 
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox",
     ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".terraform", ".cache",
@@ -145,6 +146,11 @@ def yaml_files_beside(path: str) -> list[str]:
         return []
     return [normalise(os.path.join(directory, name)) for name in names
             if _YAML.match(name) and normalise(os.path.join(directory, name)) != normalise(path)]
+
+
+def is_kustomization(path: str) -> bool:
+    """`kustomization.yaml` (or `.yml`, or `Kustomization`): a kustomize build, not a manifest."""
+    return os.path.basename(path) in KUSTOMIZATION_NAMES
 
 
 def is_helm_values_name(path: str) -> bool:

@@ -245,22 +245,19 @@ class _Release:
     location: Location
 
     def build(self, index: Index) -> Linked:
-        deployments: list[Deployment] = []
-        uses = dict.fromkeys(self.layers)
-        for variant, find in index.variants(podenv.references(self.env, self.env_from), self.namespace):
-            environment = podenv.resolve(self.env, self.env_from, find, self.path)
-            uses.update(environment.uses)
-            deployments.append(Deployment(
-                name=self.name + (f" ({variant.removeprefix(', ')})" if variant else ""),
-                kind="helm-release",
-                location=self.location,
-                settings=environment.settings,
-                image=self.image,
-                replicas=self.replicas,
-                official_image=is_official_image(self.image),
-                openwebui=True,
-                uses=tuple(dict.fromkeys((*self.layers, *environment.uses))),
-            ))
+        environment = podenv.resolve(self.env, self.env_from, index.finder(self.path, self.namespace), self.path)
+        uses = dict.fromkeys((*self.layers, *environment.uses))
+        deployments = [Deployment(
+            name=self.name,
+            kind="helm-release",
+            location=self.location,
+            settings=environment.settings,
+            image=self.image,
+            replicas=self.replicas,
+            official_image=is_official_image(self.image),
+            openwebui=True,
+            uses=tuple(uses),
+        )]
         findings: list[Finding] = podenv.duplicates(
             self.env, "the chart's open-webui container (extraEnvVars, then commonEnvVars)")
         return deployments, findings, [path for path in uses if path != self.path]

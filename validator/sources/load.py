@@ -16,7 +16,7 @@ _TEMPLATE_MARKUP = re.compile(r"\{\{|\{%")
 
 
 def load(ws: Workspace, path: str) -> ParsedFile:
-    kind = discover.explicit_kind(path)
+    kind = "yaml" if discover.is_kustomization(path) else discover.explicit_kind(path)
     if kind == "yaml":
         return load_yaml(ws, path)
     if kind == "json":
@@ -74,6 +74,11 @@ def load_yaml(ws: Workspace, path: str) -> ParsedFile:
 
 def _read_documents(ws: Workspace, path: str, documents: list) -> ParsedFile:  # type: ignore[type-arg]
     from validator.sources import compose
+
+    if discover.is_kustomization(path) and documents:
+        from validator.sources.kubernetes import kustomize
+
+        return _released(ws, path, kustomize.read(ws, path, documents[0]))
 
     for document in documents:
         if compose.is_compose(document):

@@ -1,12 +1,14 @@
 """Which Secrets and ConfigMaps each workload's references resolve to, and the deployments that makes.
 
-`link` runs once every file of the run is read and turns each workload container into a
-Deployment, resolving `secretKeyRef`, `configMapKeyRef` and `envFrom` against the objects of all
-files (same name and namespace; no namespace is `default`), as `kubectl apply -f dir/` would
-create them together.
-
-When one object is defined in several directories (a kustomize base with a Secret per overlay),
-the workload is checked once per directory, so each overlay's key is checked and compared.
+`link` runs once every file of the run is read. Kustomizations are built first
+(validator.sources.kubernetes.kustomize): a workload in a build sees only the objects of that
+build. Outside any kustomization, a reference resolves to the object of that name and namespace
+(no namespace is `default`) in the same file, else the same directory (the last one, as
+`kubectl apply -f dir/` leaves it), else the same project: the nearest directory above both that
+holds one definition alone. Where the nearest such directory holds several, the value is not
+guessed: the reference is unresolved (OW209) naming the candidates. A workload is never combined
+with an object of an unrelated project, and nothing is done per pair: each lookup walks up the
+workload's directories once.
 """
 
 from __future__ import annotations
@@ -16,24 +18,29 @@ from collections.abc import Iterable
 
 from validator.findings import Finding
 from validator.openwebui.detect import has_marker, is_official_image
-from validator.sources.kubernetes import podenv
+from validator.sources.kubernetes import kustomize, podenv
 from validator.sources.kubernetes.manifests import Container, Workload
 from validator.sources.kubernetes.objects import DEFAULT_NAMESPACE, Autoscaler, Find, ObjectKind, Resource
 from validator.sources.model import Deployment, ParsedFile
 
 Linked = tuple[list[Deployment], list[Finding], list[str]]
+_SHOWN_CANDIDATES = 4
+_ANY = "*"  # no namespace is called that: the key of every definition of a name, whatever its namespace
 
 
 class Index:
-    """Secrets, ConfigMaps and autoscalers of every file in the run, by name and namespace."""
+    """Secrets, ConfigMaps and autoscalers of the files outside any kustomization, by name and namespace."""
 
     def __init__(self, files: Iterable[ParsedFile]) -> None:
-        # (kind, name) -> (namespace, directory) -> the last definition there
-        self._objects: dict[tuple[str, str], dict[tuple[str, str], Resource]] = {}
+        # (kind, name, namespace) -> definitions in path order
+        self._objects: dict[tuple[str, str, str], list[Resource]] = {}
+        # (kind, name, namespace) -> directory -> definitions at or below it; built when first asked
+        self._below: dict[tuple[str, str, str], dict[str, list[Resource]]] = {}
+        self._namespaces: dict[tuple[str, str], set[str]] = {}
         self._max_replicas: dict[tuple[str, str, str], int] = {}
         # (kind, name) -> container name -> image, of complete workloads (what a patch is merged onto)
         self._images: dict[tuple[str, str], dict[str, str | None]] = {}
-        for result in files:
+        for result in sorted(files, key=lambda parsed: parsed.path):
             for pending in result.pending:
                 if isinstance(pending, Workload) and not pending.patch:
                     images = self._images.setdefault((pending.kind, pending.name), {})
@@ -43,52 +50,26 @@ class Index:
                     key = (resource.namespace, resource.target_kind, resource.target_name)
                     self._max_replicas[key] = max(self._max_replicas.get(key, 0), resource.max_replicas)
                 else:
-                    place = (resource.namespace, os.path.dirname(resource.path))
-                    self._objects.setdefault((resource.kind, resource.name), {})[place] = resource
+                    for namespace in (resource.namespace, _ANY):
+                        self._objects.setdefault((resource.kind, resource.name, namespace), []).append(resource)
+                    self._namespaces.setdefault((resource.kind, resource.name), set()).add(resource.namespace)
 
     def replicas(self, workload: Workload) -> int | None:
         """Pods the workload can run: spec.replicas, or more when an autoscaler may scale it up."""
-        scaled = self._max_replicas.get((workload.namespace, workload.kind, workload.name))
-        counts = [count for count in (workload.replicas, scaled) if count is not None]
-        return max(counts) if counts else None
+        return replicas(workload, self._max_replicas.get((workload.namespace, workload.kind, workload.name)))
 
     def patched_image(self, patch: Workload, container: str) -> str | None:
         """The image of the container a kustomize patch changes (namespaces are the overlay's to set)."""
         return self._images.get((patch.kind, patch.name), {}).get(container)
 
-    def candidates(self, kind: str, name: str, namespace: str | None) -> list[Resource]:
-        """Definitions of an object, one per directory; any namespace when `namespace` is None."""
-        places = self._objects.get((kind, name), {})
-        return [resource for (ns, _directory), resource in places.items() if namespace is None or ns == namespace]
-
-    def variants(self, refs: Iterable[tuple[ObjectKind, str]], namespace: str | None) -> list[tuple[str, Find]]:
-        """(label, find) per directory when a referenced object is defined in several; else one."""
-        choices = {ref: self.candidates(ref[0], ref[1], namespace) for ref in dict.fromkeys(refs)}
-        ambiguous = {ref: found for ref, found in choices.items() if len(found) > 1}
-        if not ambiguous:
-            return [("", self._finder(choices, namespace, {}, ""))]
-        directories = sorted({os.path.dirname(resource.path) for found in ambiguous.values() for resource in found})
-        variants = []
-        for directory in directories:
-            picked = {ref: next((r for r in found if os.path.dirname(r.path) == directory), None)
-                      for ref, found in ambiguous.items()}
-            label = ", ".join(f"{r.kind} '{r.name}' from {r.path}" for r in picked.values() if r is not None)
-            variants.append((f", {label}", self._finder(choices, namespace, picked, directory)))
-        return variants
-
-    def _finder(self, choices: dict[tuple[ObjectKind, str], list[Resource]], namespace: str | None,
-                picked: dict[tuple[ObjectKind, str], Resource | None], directory: str) -> Find:
+    def finder(self, path: str, namespace: str | None) -> Find:
+        """How references written in `path` resolve; any namespace when `namespace` is None (a Helm
+        release installed into a namespace chosen at install time)."""
         def find(kind: ObjectKind, name: str) -> Resource | str:
-            ref = (kind, name)
-            if ref in picked:
-                chosen = picked[ref]
-                if chosen is not None:
-                    return chosen
-                return f"{kind} '{name}', which is defined in several directories but not in {directory or '.'}"
-            found = choices[ref] if ref in choices else self.candidates(kind, name, namespace)
-            if found:
-                return found[-1]
-            elsewhere = sorted({resource.namespace for resource in self.candidates(kind, name, None)})
+            key = (kind, name, _ANY if namespace is None else namespace)
+            if key in self._objects:
+                return self._nearest(key, path)
+            elsewhere = sorted(self._namespaces.get((kind, name), ()))
             if elsewhere:
                 return (f"{kind} '{name}' in namespace '{namespace}', which the files define only in namespace "
                         f"{', '.join(repr(ns) for ns in elsewhere)} (no namespace means '{DEFAULT_NAMESPACE}')")
@@ -97,52 +78,114 @@ class Index:
 
         return find
 
+    def _nearest(self, key: tuple[str, str, str], path: str) -> Resource | str:
+        definitions = self._objects[key]
+        if len(definitions) == 1:
+            return definitions[0]
+        same_file = [resource for resource in definitions if resource.path == path]
+        if same_file:
+            return same_file[-1]
+        below = self._below.get(key)
+        if below is None:
+            below = self._below[key] = _by_directory(definitions)
+        directory = os.path.dirname(path)
+        here = [resource for resource in below.get(directory, ()) if os.path.dirname(resource.path) == directory]
+        if here:
+            return here[-1]
+        while True:
+            held = below.get(directory)
+            if held:
+                return held[0] if len(held) == 1 else _ambiguous(key[0], key[1], held)
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                return _ambiguous(key[0], key[1], definitions)
+            directory = parent
+
+
+def _by_directory(definitions: list[Resource]) -> dict[str, list[Resource]]:
+    """Each directory holding a definition (at any depth), with the definitions under it."""
+    below: dict[str, list[Resource]] = {}
+    for resource in definitions:
+        directory = os.path.dirname(resource.path)
+        while True:
+            below.setdefault(directory, []).append(resource)
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                break
+            directory = parent
+    return below
+
+
+def _ambiguous(kind: str, name: str, candidates: list[Resource]) -> str:
+    shown = ", ".join(resource.path for resource in candidates[:_SHOWN_CANDIDATES])
+    more = f" and {len(candidates) - _SHOWN_CANDIDATES} more" if len(candidates) > _SHOWN_CANDIDATES else ""
+    return (f"{kind} '{name}', which {len(candidates)} places equally near define ({shown}{more}): "
+            "check the files that are applied together, or put the object beside the workload")
+
+
+def replicas(workload: Workload, scaled: int | None) -> int | None:
+    """Pods the workload can run: spec.replicas, or more when an autoscaler may scale it up."""
+    counts = [count for count in (workload.replicas, scaled) if count is not None]
+    return max(counts) if counts else None
+
 
 def link(files: list[ParsedFile]) -> None:
-    """Turn every pending workload into deployments, now that all objects are known."""
-    index = Index(files)
+    """Build every kustomization, then turn every other pending workload into deployments."""
+    builds = kustomize.Builds(files)
+    index = Index(builds.outside(files))
     for result in files:
         pending, result.pending = result.pending, []
         for item in pending:
-            deployments, findings, uses = build(item, index) if isinstance(item, Workload) else item.build(index)
+            if isinstance(item, kustomize.Kustomization):
+                linked = builds.deployments(item, deploy)
+            elif isinstance(item, Workload) and builds.claims(result.path):
+                continue  # built with the kustomization that lists it
+            elif isinstance(item, Workload):
+                linked = build(item, index)
+            else:
+                linked = item.build(index)
+            deployments, findings, uses = linked
             result.deployments.extend(deployments)
             result.findings.extend(finding for finding in findings if finding not in result.findings)
             result.uses = tuple(dict.fromkeys((*result.uses, *uses)))
 
 
 def build(workload: Workload, index: Index) -> Linked:
-    """The deployments of each container of a workload, with the objects its references resolve to."""
-    refs = [ref for container in workload.containers for ref in podenv.references(container.env, container.env_from)]
-    replicas = index.replicas(workload)
+    """The deployments of each container of a workload outside any kustomization."""
+    images = [container.image if container.has_image else index.patched_image(workload, container.name)
+              for container in workload.containers]
+    return deploy(workload, index.finder(workload.path, workload.namespace), index.replicas(workload), images,
+                  workload.path)
+
+
+def deploy(workload: Workload, find: Find, count: int | None, images: list[str | None], where: str) -> Linked:
+    """One deployment per container, its references resolved by `find`; `where` names the file or build."""
     deployments: list[Deployment] = []
     findings: list[Finding] = []
     uses: dict[str, None] = {}
-    reported: set[int] = set()
-    for variant, find in index.variants(refs, workload.namespace):
-        for number, container in enumerate(workload.containers):
-            image = container.image if container.has_image else index.patched_image(workload, container.name)
-            deployment = _deployment(workload, container, find, variant, replicas, image)
-            uses.update(dict.fromkeys(deployment.uses))
-            deployments.append(deployment)
-            if deployment.openwebui and number not in reported:  # another app's duplicates are its business
-                reported.add(number)
-                scope = f"container '{container.name}' of {workload.label}"
-                findings.extend(podenv.duplicates(container.env, scope))
+    for container, image in zip(workload.containers, images):
+        deployment = _deployment(workload, container, find, where, count, image)
+        uses.update(dict.fromkeys(deployment.uses))
+        deployments.append(deployment)
+        if deployment.openwebui:  # another app's duplicates are its business
+            scope = f"container '{container.name}' of {workload.label}"
+            findings.extend(podenv.duplicates(container.env, scope))
     return deployments, findings, [path for path in uses if path != workload.path]
 
-def _deployment(workload: Workload, container: Container, find: Find, variant: str, replicas: int | None,
+
+def _deployment(workload: Workload, container: Container, find: Find, where: str, count: int | None,
                 image: str | None) -> Deployment:
     environment = podenv.resolve(container.env, container.env_from, find, workload.path)
     official = is_official_image(image)
     runs_openwebui = official and not (container.init and container.own_command)
     patch = workload.patch or not container.has_image
     return Deployment(
-        name=f"{workload.label} container '{container.name}' ({workload.path}{variant})",
+        name=f"{workload.label} container '{container.name}' ({where})",
         kind="k8s-patch" if patch else "k8s-workload",
         location=container.location,
         settings=environment.settings,
         image=image,
-        replicas=replicas,
+        replicas=count,
         official_image=official,
         openwebui=runs_openwebui or has_marker(environment.names),
         uses=tuple(environment.uses),
