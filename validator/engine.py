@@ -80,7 +80,7 @@ def _check(paths: list[str], options: Options) -> Result:
         from validator.sources.kubernetes.pairing import link
 
         try:
-            link(list(parsed.values()))
+            link(list(parsed.values()), options.assumes)
         except Exception as exc:  # noqa: BLE001 - reported against the first manifest, the others still run
             errors.append(InternalError(pending[0].path, exc))
     databases = _databases(options.database_urls)

@@ -94,7 +94,9 @@ def node_location(node: yaml.Node, path: str) -> Location:
     """Where a node is written (1-based); for a single-line quoted scalar, inside the quotes."""
     start, end = node.start_mark, node.end_mark
     line, column = start.line + 1, start.column + 1
-    end_line, end_column = end.line + 1, end.column + 1
+    # One int object for both when the node is on one line: a run keeps a Location per value it
+    # read, and line numbers above 256 are objects of their own.
+    end_line, end_column = line if end.line == start.line else end.line + 1, end.column + 1
     if isinstance(node, yaml.ScalarNode) and node.style in ("'", '"') and end_line == line:
         return Location(path, line, column + 1, end_line, max(column + 1, end_column - 1))
     return Location(path, line, column, end_line, end_column)

@@ -5,7 +5,8 @@ its patches) and built once every file is read (`Builds`): `resources` (files, a
 holding a kustomization, recursively), `components`, then `secretGenerator`/`configMapGenerator`
 (`literals`, `envs`, `files`; `behavior: merge|replace` changes an object of the same name), then
 `patches` (strategic merge and JSON 6902, as far as they touch a container's `env`, `envFrom`,
-`image` or the `replicas`), then `namespace`, `namePrefix`/`nameSuffix`, `images` and `replicas`.
+`image` or the `replicas`), then `replicas` and `images`, then `namespace` and
+`namePrefix`/`nameSuffix`.
 Renamed objects keep the names references may call them by, so a reference follows a prefix, a
 suffix or a generator's hash suffix as kustomize rewrites it. The hash suffix shown is a hash of
 the generator's name and keys, not kustomize's hash of the values: a function of a secret key
@@ -103,7 +104,7 @@ class Patch:
     target_kind: str | None
     target_name: str | None
     workloads: list[tuple[Workload, int | None]] = field(default_factory=list)
-    # (op, path, value node, file the value is written in)
+    # (op, path, value node), the value written in `path`
     operations: list[tuple[str, str, yaml.Node | None]] = field(default_factory=list)
     path: str = ""
 
@@ -321,9 +322,6 @@ class Builds:
     """Every kustomization of the run, built once each, and the files they take their objects from."""
 
     def __init__(self, files: list[ParsedFile]) -> None:
-        # What each file defines, taken now: link empties `pending` as it goes.
-        self._files = {result.path: (list(result.resources), [item for item in result.pending
-                                                              if isinstance(item, Workload)]) for result in files}
         self._by_directory = {item.directory: item for result in files for item in result.pending
                               if isinstance(item, Kustomization)}
         self._claimed: set[str] = set()
@@ -332,6 +330,10 @@ class Builds:
             for entry in (*kustomization.resources, *kustomization.components):
                 (self._included if entry in self._by_directory else self._claimed).add(entry)
             self._claimed.update(patch.path for patch in kustomization.patches)
+        # What each listed file defines, taken now: link empties `pending` as it goes.
+        self._files = {result.path: (list(result.resources), [item for item in result.pending
+                                                              if isinstance(item, Workload)])
+                       for result in files if result.path in self._claimed}
         self._built: dict[str, _Built] = {}
 
     def claims(self, path: str) -> bool:
@@ -350,8 +352,9 @@ class Builds:
         deployments: list[Deployment] = []
         findings: list[Finding] = []
         scaled = {(a.namespace, a.target_kind, a.target_name): a.max_replicas for a in built.autoscalers}
+        table = _table(built.objects)
         for workload in built.workloads:
-            find = _finder(built.objects, workload.namespace, where)
+            find = _finder(table, workload.namespace, where)
             count = max((c for c in (workload.replicas, scaled.get((workload.namespace, workload.kind, workload.name)))
                          if c is not None), default=None)
             made, found, _ = deploy(workload, find, count, [c.image for c in workload.containers], where)
@@ -535,13 +538,18 @@ def _transform(built: _Built, kustomization: Kustomization) -> None:
                          for a in built.autoscalers]
 
 
-def _finder(objects: list[_Object], namespace: str, where: str) -> Find:
-    """References of a workload in a build: objects of that build, in its namespace, by any name they had."""
+def _table(objects: list[_Object]) -> dict[tuple[str, str, str], Resource]:
+    """A build's objects by (kind, any name they had, namespace), as they are in the end."""
     table: dict[tuple[str, str, str], Resource] = {}
     for item in objects:
         shown = _hashed(item) if item.hashed else item.resource
         for name in item.names:
             table[(item.resource.kind, name, item.resource.namespace)] = shown
+    return table
+
+
+def _finder(table: dict[tuple[str, str, str], Resource], namespace: str, where: str) -> Find:
+    """References of a workload in a build: objects of that build, in its namespace, by any name they had."""
 
     def find(kind: ObjectKind, name: str) -> Resource | str:
         found = table.get((kind, name, namespace))

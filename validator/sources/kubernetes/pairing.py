@@ -14,7 +14,7 @@ workload's directories once.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from validator.findings import Finding
 from validator.openwebui.detect import has_marker, is_official_image
@@ -129,8 +129,10 @@ def replicas(workload: Workload, scaled: int | None) -> int | None:
     return max(counts) if counts else None
 
 
-def link(files: list[ParsedFile]) -> None:
-    """Build every kustomization, then turn every other pending workload into deployments."""
+def link(files: list[ParsedFile], keep: Callable[[str], bool] = lambda path: False) -> None:
+    """Build every kustomization, then turn every other pending workload into deployments. Only Open
+    WebUI's are kept, and those in files `keep` names (config `assume-openwebui`): a repository of
+    rendered bundles has thousands of other containers, whose settings need not outlive this."""
     builds = kustomize.Builds(files)
     index = Index(builds.outside(files))
     for result in files:
@@ -145,7 +147,7 @@ def link(files: list[ParsedFile]) -> None:
             else:
                 linked = item.build(index)
             deployments, findings, uses = linked
-            result.deployments.extend(deployments)
+            result.deployments.extend(d for d in deployments if d.openwebui or keep(d.location.path))
             result.findings.extend(finding for finding in findings if finding not in result.findings)
             result.uses = tuple(dict.fromkeys((*result.uses, *uses)))
 
