@@ -116,8 +116,8 @@ def mapping_get(node: yaml.Node | None, key: str) -> yaml.Node | None:
     if not isinstance(node, yaml.MappingNode):
         return None
     found = None
-    for key_node, value in node.value:
-        if is_merge_key(key_node):  # rare: resolve merges the slow way
+    for key_node, value in node.value:  # called about 300 times per workload: is_merge_key inlined
+        if key_node.tag == MERGE_TAG and isinstance(key_node, yaml.ScalarNode):  # rare: the slow way
             return next((value for name, _key, value in mapping_entries(node) if name == key), None)
         if key_node.value == key and isinstance(key_node, yaml.ScalarNode):
             found = value  # a later duplicate wins, as in mapping_entries
