@@ -367,13 +367,13 @@ def test_each_distinct_lifetime_is_read_once_per_run(tmp_path, monkeypatch) -> N
     from validator import engine
     from validator.openwebui import durations
 
-    calls: list[str] = []
-    original = durations.parse_duration
-    monkeypatch.setattr(durations, "parse_duration", lambda raw: calls.append(raw) or original(raw))
+    seen: list[str] = []
+    monkeypatch.setattr(durations, "parse_duration", lambda raw, parse=durations.parse_duration: seen.append(raw)
+                        or parse(raw))
     durations.explain.cache_clear()
+    lifetimes = ["12h", "1mo", "3600"]
     for number in range(40):
-        (tmp_path / f"team-{number:02d}.env").write_text(
-            f"WEBUI_SECRET_KEY={number:02d}f2c1e7a4b6d8f0a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9\n"
-            f"JWT_EXPIRES_IN={['12h', '1mo', '3600'][number % 3]}\n")
+        key = f"{number:02d}f2c1e7a4b6d8f0a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9"
+        (tmp_path / f"team-{number:02d}.env").write_text(f"WEBUI_SECRET_KEY={key}\nJWT_EXPIRES_IN={lifetimes[number % 3]}\n")
     engine.check([str(tmp_path)])
-    assert "12h" in calls and "1mo" in calls and len(calls) == len(set(calls))  # each once, not 40 times
+    assert "12h" in seen and "1mo" in seen and len(seen) == len(set(seen))  # each once, not 40 times

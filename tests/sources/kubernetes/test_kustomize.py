@@ -17,27 +17,20 @@ IMAGE = "ghcr.io/open-webui/open-webui"
 DEPLOYMENT = f"""\
 apiVersion: apps/v1
 kind: Deployment
-metadata:
-  name: open-webui
+metadata: {{name: open-webui}}
 spec:
   replicas: 1
-  selector:
-    matchLabels: {{app: open-webui}}
+  selector: {{matchLabels: {{app: open-webui}}}}
   template:
-    metadata:
-      labels: {{app: open-webui}}
+    metadata: {{labels: {{app: open-webui}}}}
     spec:
       containers:
         - name: open-webui
           image: {IMAGE}:v0.12.4
           env:
-            - name: WEBUI_SECRET_KEY
-              valueFrom:
-                secretKeyRef: {{name: owui-secret, key: WEBUI_SECRET_KEY}}
-            - name: ENABLE_PERSISTENT_CONFIG
-              value: "False"
-            - name: JWT_EXPIRES_IN
-              value: 12h
+            - {{name: WEBUI_SECRET_KEY, valueFrom: {{secretKeyRef: {{name: owui-secret, key: WEBUI_SECRET_KEY}}}}}}
+            - {{name: ENABLE_PERSISTENT_CONFIG, value: "False"}}
+            - {{name: JWT_EXPIRES_IN, value: 12h}}
 """
 BASE = {"base/deployment.yaml": DEPLOYMENT, "base/kustomization.yaml": "resources:\n  - deployment.yaml\n"}
 
@@ -169,22 +162,19 @@ def test_generator_merge_and_replicas_and_strategic_patch(tmp_path: Path) -> Non
         """), "overlay/lifetime.yaml": dedent("""\
         apiVersion: apps/v1
         kind: Deployment
-        metadata:
-          name: open-webui
+        metadata: {name: open-webui}
         spec:
           template:
             spec:
               containers:
                 - name: open-webui
-                  env:
-                    - name: JWT_EXPIRES_IN
-                      value: "3600"
+                  env: [{name: JWT_EXPIRES_IN, value: "3600"}]
         """)}
     result = run(tmp_path, files)
     (deployment,) = result.deployments
     assert deployment.replicas == 3 and deployment.settings["WEBUI_SECRET_KEY"].value == STRONG
     assert [where(tmp_path, f)[:3] for f in result.findings if f.code == "OW101"] == [
-        ("OW101", "overlay/lifetime.yaml", 12)]
+        ("OW101", "overlay/lifetime.yaml", 9)]
     assert not any(f.code == "OW201" for f in result.findings)  # the merge replaced the public key
 
 
