@@ -188,7 +188,7 @@ class _Reader:
                     "OW209", Severity.INFO, f"{field_name} entry '{text}' is remote: kustomize fetches it at build "
                     "time, so the objects it adds are not checked", node_location(entry, self.path)))
                 continue
-            joined = os.path.normpath(os.path.join(self.directory, text))
+            joined = self.local(text)
             if not os.path.exists(joined):
                 self.findings.append(Finding(
                     "OW001", Severity.ERROR, f"{field_name} entry '{text}' does not exist: `kustomize build` fails",
@@ -201,6 +201,10 @@ class _Reader:
     def directory(self) -> str:
         return os.path.dirname(self.path)
 
+    def local(self, relative: str) -> str:
+        """A path the kustomization names, from its directory; a NUL (no file has one) names none."""
+        return os.path.normpath(os.path.join(self.directory, relative.replace("\0", "\ufffd")))
+
     def _documents(self, entry: yaml.Node) -> tuple[str, list[yaml.Node]] | None:
         """The patch's documents and the file they are written in: a `path`, or inline text."""
         if isinstance(entry, yaml.ScalarNode):  # patchesStrategicMerge: a path or an inline patch
@@ -210,7 +214,7 @@ class _Reader:
             path_node, text_node = mapping_get(entry, "path"), mapping_get(entry, "patch")
         try:
             if path_node is not None and scalar_text(path_node):
-                path = os.path.normpath(os.path.join(self.directory, scalar_text(path_node) or ""))
+                path = self.local(scalar_text(path_node) or "")
                 return path, self.ws.parsed("yaml", path, load_documents)
             if isinstance(text_node, yaml.ScalarNode):
                 # Blank lines before the text keep the lines of the inline patch those of this file.
@@ -246,7 +250,7 @@ class _Reader:
         for source in (*_items(mapping_get(entry, "envs")), mapping_get(entry, "env")):
             env_path = scalar_text(source)
             if env_path:
-                entries.update(self._env_file(os.path.normpath(os.path.join(self.directory, env_path)), source, reads))
+                entries.update(self._env_file(self.local(env_path), source, reads))
         for source in _items(mapping_get(entry, "files")):
             entries.update(self._file(scalar_text(source) or "", source, reads))
         for literal in _items(mapping_get(entry, "literals")):
@@ -284,7 +288,7 @@ class _Reader:
 
     def _file(self, text: str, node: yaml.Node, reads: list[str]) -> dict[str, Setting]:
         key, _, relative = text.rpartition("=")
-        path = os.path.normpath(os.path.join(self.directory, relative))
+        path = self.local(relative)
         try:
             value = self.ws.text(path)
         except SourceError as exc:
