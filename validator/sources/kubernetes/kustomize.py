@@ -33,15 +33,14 @@ from validator.location import Location
 from validator.sources import discover
 from validator.sources.files import SourceError, Workspace
 from validator.sources.kubernetes import podenv
-from validator.sources.kubernetes.manifests import POD_SPEC, Workload, read_manifests
-from validator.sources.kubernetes.objects import DEFAULT_NAMESPACE, Autoscaler, Find, ObjectKind, Resource
+from validator.sources.kubernetes.manifests import POD_SPEC, Workload, count, read_manifests, sequence
+from validator.sources.kubernetes.objects import DEFAULT_NAMESPACE, Autoscaler, Find, Linked, ObjectKind, Resource
 from validator.sources.model import Deployment, ParsedFile, Setting
 from validator.sources.yamlfile import load_documents, mapping_get, node_location, scalar_text
 
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/|gitlab\.com/|bitbucket\.org/)", re.IGNORECASE)
 _GENERATORS: dict[str, ObjectKind] = {"secretGenerator": "Secret", "configMapGenerator": "ConfigMap"}
 _HASH_DIGITS = 10
-Linked = tuple[list[Deployment], list[Finding], list[str]]
 Deploy = Callable[[Workload, Find, "int | None", "list[str | None]", str], Linked]
 
 
@@ -153,25 +152,25 @@ class _Reader:
         result.namespace = scalar_text(mapping_get(root, "namespace")) or None
         result.prefix = scalar_text(mapping_get(root, "namePrefix")) or ""
         result.suffix = scalar_text(mapping_get(root, "nameSuffix")) or ""
-        for entry in _items(mapping_get(root, "images")):
+        for entry in sequence(mapping_get(root, "images")):
             name = scalar_text(mapping_get(entry, "name"))
             if name:
                 result.images.append(Image(name, scalar_text(mapping_get(entry, "newName")),
                                            scalar_text(mapping_get(entry, "newTag")),
                                            scalar_text(mapping_get(entry, "digest"))))
-        for entry in _items(mapping_get(root, "replicas")):
-            name, count = scalar_text(mapping_get(entry, "name")), _count(mapping_get(entry, "count"))
-            if name and count is not None:
-                result.replicas[name] = count
+        for entry in sequence(mapping_get(root, "replicas")):
+            name, replicas = scalar_text(mapping_get(entry, "name")), count(mapping_get(entry, "count"))
+            if name and replicas is not None:
+                result.replicas[name] = replicas
         for field_name in ("patches", "patchesStrategicMerge", "patchesJson6902"):
-            for entry in _items(mapping_get(root, field_name)):
+            for entry in sequence(mapping_get(root, field_name)):
                 patch = self._patch(entry)
                 if patch is not None:
                     result.patches.append(patch)
                     if patch.path != self.path:
                         result.reads.append(patch.path)
         for field_name, kind in _GENERATORS.items():
-            for entry in _items(mapping_get(root, field_name)):
+            for entry in sequence(mapping_get(root, field_name)):
                 generator = self._generator(kind, entry, result.reads)
                 if generator is not None:
                     result.generators.append(generator)
@@ -179,7 +178,7 @@ class _Reader:
 
     def _paths(self, root: yaml.Node, field_name: str) -> list[str]:
         paths = []
-        for entry in _items(mapping_get(root, field_name)):
+        for entry in sequence(mapping_get(root, field_name)):
             text = scalar_text(entry)
             if not text:
                 continue
@@ -239,7 +238,7 @@ class _Reader:
             return patch
         parsed = read_manifests(path, documents)
         for workload, document in zip(parsed.pending, [d for d in documents if _kind(d) in POD_SPEC]):
-            patch.workloads.append((workload, _count(mapping_get(mapping_get(document, "spec"), "replicas"))))
+            patch.workloads.append((workload, count(mapping_get(mapping_get(document, "spec"), "replicas"))))
         return patch
 
     def _generator(self, kind: ObjectKind, entry: yaml.Node, reads: list[str]) -> Generator | None:
@@ -247,13 +246,13 @@ class _Reader:
         if not name:
             return None
         entries: dict[str, Setting] = {}
-        for source in (*_items(mapping_get(entry, "envs")), mapping_get(entry, "env")):
+        for source in (*sequence(mapping_get(entry, "envs")), mapping_get(entry, "env")):
             env_path = scalar_text(source)
             if env_path:
                 entries.update(self._env_file(self.local(env_path), source, reads))
-        for source in _items(mapping_get(entry, "files")):
+        for source in sequence(mapping_get(entry, "files")):
             entries.update(self._file(scalar_text(source) or "", source, reads))
-        for literal in _items(mapping_get(entry, "literals")):
+        for literal in sequence(mapping_get(entry, "literals")):
             setting = self._literal(literal)
             if setting is not None:
                 entries[setting.name] = setting
@@ -359,9 +358,8 @@ class Builds:
         table = _table(built.objects)
         for workload in built.workloads:
             find = _finder(table, workload.namespace, where)
-            count = max((c for c in (workload.replicas, scaled.get((workload.namespace, workload.kind, workload.name)))
-                         if c is not None), default=None)
-            made, found, _ = deploy(workload, find, count, [c.image for c in workload.containers], where)
+            pods = workload.pods(scaled.get((workload.namespace, workload.kind, workload.name)))
+            made, found, _ = deploy(workload, find, pods, [c.image for c in workload.containers], where)
             for deployment in made:
                 deployment.uses = tuple(dict.fromkeys((*deployment.uses, *built.files)))
             deployments += made
@@ -441,20 +439,20 @@ def _matches(pattern: str, name: str) -> bool:
 
 
 def _apply(built: _Built, patch: Patch) -> None:
-    for partial, count in patch.workloads:
+    for partial, replicas in patch.workloads:
         for workload in _targets(built, patch.target_kind or partial.kind,
                                  patch.target_name if patch.target_kind or patch.target_name else partial.name):
-            _merge(workload, partial, count)
+            _merge(workload, partial, replicas)
     if patch.operations:
         for workload in _targets(built, patch.target_kind, patch.target_name):
             for op, where, value in patch.operations:
                 _operate(workload, op, where, value, patch.path)
 
 
-def _merge(workload: Workload, partial: Workload, count: int | None) -> None:
+def _merge(workload: Workload, partial: Workload, replicas: int | None) -> None:
     """A strategic merge: containers by name, `env` entries by name, `envFrom` replaced, `image` set."""
-    if count is not None:
-        workload.replicas = count
+    if replicas is not None:
+        workload.replicas = replicas
     by_name = {container.name: number for number, container in enumerate(workload.containers)}
     for container in partial.containers:
         number = by_name.get(container.name)
@@ -476,7 +474,7 @@ _CONTAINER_PATH = re.compile(r"^/containers/(\d+)(?:/(env|envFrom|image)(?:/(\d+
 def _operate(workload: Workload, op: str, where: str, value: yaml.Node | None, path: str) -> None:
     """One JSON 6902 operation on `replicas`, or on a container's `image`, `env` or `envFrom`."""
     if where == "/spec/replicas":
-        workload.replicas = _count(value) if op in ("add", "replace") else None
+        workload.replicas = count(value) if op in ("add", "replace") else None
         return
     pod = "/" + "/".join(POD_SPEC.get(workload.kind, ()))
     if not where.startswith(pod):
@@ -574,17 +572,8 @@ def _copy(workload: Workload) -> Workload:
     return replace(workload, containers=[replace(container) for container in workload.containers])
 
 
-def _items(node: yaml.Node | None) -> list[yaml.Node]:
-    return node.value if isinstance(node, yaml.SequenceNode) else []
-
-
 def _kind(node: yaml.Node) -> str | None:
     return scalar_text(mapping_get(node, "kind"))
-
-
-def _count(node: yaml.Node | None) -> int | None:
-    text = (scalar_text(node) or "").strip()
-    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _unquoted(value: str) -> str:

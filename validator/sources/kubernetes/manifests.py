@@ -77,6 +77,11 @@ class Workload:
         shown = f"{self.namespace}/{self.name}" if self.explicit_namespace else self.name
         return f"{self.kind} '{shown}'"
 
+    def pods(self, scaled: int | None) -> int | None:
+        """Pods it can run: spec.replicas, or more when an autoscaler may scale it up to `scaled`."""
+        counts = [number for number in (self.replicas, scaled) if number is not None]
+        return max(counts) if counts else None
+
 
 def read_manifests(path: str, documents: list[yaml.Node]) -> ParsedFile:
     """The objects and workloads of a manifest file (several documents, `kind: List` items)."""
@@ -162,9 +167,9 @@ class _Reader:
         spec = mapping_get(node, "spec")
         target = mapping_get(spec, "scaleTargetRef")
         kind, name = scalar_text(mapping_get(target, "kind")), scalar_text(mapping_get(target, "name"))
-        count = _count(mapping_get(spec, "maxReplicas"))
-        if kind and name and count is not None:
-            self.resources.append(Autoscaler(namespace, kind, name, count))
+        maximum = count(mapping_get(spec, "maxReplicas"))
+        if kind and name and maximum is not None:
+            self.resources.append(Autoscaler(namespace, kind, name, maximum))
 
     def _workload(self, node: yaml.Node, kind: str, name: str, namespace: str | None) -> Workload:
         pod = node
@@ -172,13 +177,13 @@ class _Reader:
             pod = mapping_get(pod, step)  # type: ignore[assignment]
         containers = [self._container(item, init)
                       for field_name, init in (("initContainers", True), ("containers", False))
-                      for item in _sequence(mapping_get(pod, field_name)) if isinstance(item, yaml.MappingNode)]
+                      for item in sequence(mapping_get(pod, field_name)) if isinstance(item, yaml.MappingNode)]
         spec = mapping_get(node, "spec")
         replicas: int | None = 1
         if kind == "DaemonSet":
             replicas = None
         elif kind in _REPLICATED and mapping_get(spec, "replicas") is not None:
-            replicas = _count(mapping_get(spec, "replicas"))
+            replicas = count(mapping_get(spec, "replicas"))
         return Workload(kind, name, namespace or DEFAULT_NAMESPACE, namespace is not None, self.path, containers,
                         replicas, kind in _NEEDS_SELECTOR and mapping_get(spec, "selector") is None)
 
@@ -202,10 +207,12 @@ def _values(node: yaml.Node | None) -> list[tuple[str, yaml.Node]]:
             if isinstance(value, yaml.ScalarNode) or podenv.is_template(value)]
 
 
-def _sequence(node: yaml.Node | None) -> list[yaml.Node]:
+def sequence(node: yaml.Node | None) -> list[yaml.Node]:
+    """A sequence's items; nothing for anything else."""
     return node.value if isinstance(node, yaml.SequenceNode) else []
 
 
-def _count(node: yaml.Node | None) -> int | None:
+def count(node: yaml.Node | None) -> int | None:
+    """A replica count written as a non-negative integer; None for anything else."""
     text = (scalar_text(node) or "").strip()
     return int(text) if text.isascii() and text.isdigit() else None

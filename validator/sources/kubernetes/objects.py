@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from validator.sources.model import Setting
+from validator.findings import Finding
+from validator.sources.model import Deployment, Setting
 
 DEFAULT_NAMESPACE = "default"
 ObjectKind = Literal["Secret", "ConfigMap"]
@@ -39,3 +40,6 @@ class Autoscaler:
 
 # (kind, name) -> the object, or why it cannot be found among the files checked.
 Find = Callable[[ObjectKind, str], "Resource | str"]
+# What a workload, a build or a Helm release becomes: its deployments, findings, and the other
+# files they take settings from.
+Linked = tuple[list[Deployment], list[Finding], list[str]]

@@ -20,10 +20,9 @@ from validator.findings import Finding
 from validator.openwebui.detect import has_marker, is_official_image
 from validator.sources.kubernetes import kustomize, podenv
 from validator.sources.kubernetes.manifests import Container, Workload
-from validator.sources.kubernetes.objects import DEFAULT_NAMESPACE, Autoscaler, Find, ObjectKind, Resource
+from validator.sources.kubernetes.objects import DEFAULT_NAMESPACE, Autoscaler, Find, Linked, ObjectKind, Resource
 from validator.sources.model import Deployment, ParsedFile
 
-Linked = tuple[list[Deployment], list[Finding], list[str]]
 _SHOWN_CANDIDATES = 4
 _ANY = "*"  # no namespace is called that: the key of every definition of a name, whatever its namespace
 
@@ -56,7 +55,7 @@ class Index:
 
     def replicas(self, workload: Workload) -> int | None:
         """Pods the workload can run: spec.replicas, or more when an autoscaler may scale it up."""
-        return replicas(workload, self._max_replicas.get((workload.namespace, workload.kind, workload.name)))
+        return workload.pods(self._max_replicas.get((workload.namespace, workload.kind, workload.name)))
 
     def patched_image(self, patch: Workload, container: str) -> str | None:
         """The image of the container a kustomize patch changes (namespaces are the overlay's to set)."""
@@ -121,12 +120,6 @@ def _ambiguous(kind: str, name: str, candidates: list[Resource]) -> str:
     more = f" and {len(candidates) - _SHOWN_CANDIDATES} more" if len(candidates) > _SHOWN_CANDIDATES else ""
     return (f"{kind} '{name}', which {len(candidates)} places equally near define ({shown}{more}): "
             "check the files that are applied together, or put the object beside the workload")
-
-
-def replicas(workload: Workload, scaled: int | None) -> int | None:
-    """Pods the workload can run: spec.replicas, or more when an autoscaler may scale it up."""
-    counts = [count for count in (workload.replicas, scaled) if count is not None]
-    return max(counts) if counts else None
 
 
 def link(files: list[ParsedFile], keep: Callable[[str], bool] = lambda path: False) -> None:
