@@ -132,10 +132,11 @@ def growth(work: str, counts: list[int], progs: list[Program], repeat: int) -> l
         lines.append(f"SERIES tenants {count} files, {size / 1024 / 1024:.1f} MB: owui-validate "
                      f"{owui.median * 1000:.0f} ms, peak {owui.peak_kb / 1024:.1f} MB; parse limit "
                      f"{limit.median * 1000:.0f} ms; ratio {owui.median / limit.median:.2f}x")
-    for count in counts:
+    for count in counts:  # the targets are the 2000-file tree's; memory grows with what a tree defines
+        ratio_target, peak_target = (" (target <= 2x)", " (target < 100 MB)") if count <= 2000 else ("", "")
         lines.append(f"RATIO tenants {count} files: owui-validate / parse limit = "
-                     f"{rows[count][0] / rows[count][2]:.2f}x (target <= 2x)")
-        lines.append(f"PEAK tenants {count} files: owui-validate check {rows[count][1] / 1024:.1f} MB (target < 100 MB)")
+                     f"{rows[count][0] / rows[count][2]:.2f}x{ratio_target}")
+        lines.append(f"PEAK tenants {count} files: owui-validate check {rows[count][1] / 1024:.1f} MB{peak_target}")
     for small, large in zip(counts, counts[1:]):
         lines.append(f"GROWTH tenants {small} -> {large} files: files x{large / small:.1f}, owui-validate time "
                      f"x{rows[large][0] / rows[small][0]:.1f} (target <= {1.25 * large / small:.0f}x), "

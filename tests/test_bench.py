@@ -69,5 +69,7 @@ def test_the_growth_series_prints_time_and_peak_per_size(tmp_path: Path) -> None
                           r"parse limit [0-9]+ ms; ratio [0-9.]+x$", ran.stdout, re.MULTILINE)) == 2
     assert re.search(r"^RATIO tenants 40 files: owui-validate / parse limit = [0-9.]+x \(target <= 2x\)$",
                      ran.stdout, re.MULTILINE)
+    assert re.search(r"^PEAK tenants 40 files: owui-validate check [0-9.]+ MB \(target < 100 MB\)$",
+                     ran.stdout, re.MULTILINE)
     assert re.search(r"^GROWTH tenants 20 -> 40 files: files x2\.0, owui-validate time x[0-9.]+ \(target <= 2x\)",
                      ran.stdout, re.MULTILINE)
