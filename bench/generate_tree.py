@@ -1,6 +1,6 @@
 """Write a deterministic tree of realistic deployment files for the benchmark.
 
-    python bench/generate_tree.py OUT --files 2000 [--seed 8]
+    python bench/generate_tree.py OUT --files 2000 [--seed 8] [--shape apps|tenants]
 
 Each "app" directory holds what a team deploying Open WebUI commits: a `.env` (with `export`,
 single and double quotes, comments and `${VAR}` interpolation), a compose file using `env_file`
@@ -8,6 +8,12 @@ single and double quotes, comments and `${VAR}` interpolation), a compose file u
 Secret, a ConfigMap, Deployments, a Service, an autoscaler; some padded with other workloads up to
 200 KB, as generated manifests are) and the values and Chart.yaml of the open-webui Helm chart.
 Some apps are not Open WebUI at all, and some settings are wrong, as in real repositories.
+
+`--shape tenants` writes a GitOps repository instead: hundreds of projects under `teams/<team>/`
+that all call their objects the same (`open-webui`, `owui-secret`, `owui-config`), some as a
+kustomize base with `staging` and `prod` overlays (namespaces set in the kustomizations, a Secret
+or a `secretGenerator` each), and about 8% of the manifests rendered multi-tenant bundles of
+50-210 KB (about 15 Deployments and 14 Secrets, one namespace per tenant).
 The same seed and file count give the same bytes on every machine (nothing depends on time,
 locale or the order a directory lists in). Prints the number of files and bytes written.
 """
@@ -268,15 +274,127 @@ def files_of(app: App) -> list[tuple[str, str]]:
     return files
 
 
-def generate(out: str, count: int, seed: int = 8) -> tuple[int, int]:
+class Tenant(App):
+    """A project of a GitOps repository: its objects have the names every other project uses."""
+
+    def __init__(self, rng: random.Random, index: int) -> None:
+        super().__init__(rng, index)
+        self.openwebui = True
+        self.team = f"team-{index % 40:02d}"
+
+    def objects(self, namespace: str | None, key: str) -> list[str]:
+        """The Secret, ConfigMap and Deployment of one Open WebUI, by the names every project uses."""
+        where = f"\n  namespace: {namespace}" if namespace else ""
+        env = "".join(f"""            - name: {name}
+              value: "{value}"
+""" for name, value in self.rng.sample(_EXTRA_ENV, self.rng.randint(3, 9)))
+        return [f"""apiVersion: v1
+kind: Secret
+metadata:
+  name: owui-secret{where}
+type: Opaque
+stringData:
+  webui-secret-key: "{key}"
+""", f"""apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: owui-config{where}
+data:
+  jwt-expires-in: "{self.expiry}"
+""", f"""apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: open-webui{where}
+spec:
+  replicas: {self.replicas}
+  selector:
+    matchLabels: {{app: open-webui}}
+  template:
+    metadata:
+      labels: {{app: open-webui}}
+    spec:
+      containers:
+        - name: open-webui
+          image: ghcr.io/open-webui/open-webui:v0.12.4
+          env:
+            - name: WEBUI_SECRET_KEY
+              valueFrom:
+                secretKeyRef: {{name: owui-secret, key: webui-secret-key}}
+            - name: JWT_EXPIRES_IN
+              valueFrom:
+                configMapKeyRef: {{name: owui-config, key: jwt-expires-in}}
+{env}          readinessProbe:
+            httpGet: {{path: /health, port: 8080}}
+"""]
+
+    def bundle(self) -> str:
+        """A rendered multi-tenant bundle: 15 tenants of one Open WebUI each (one without its Secret),
+        padded with other workloads to 50-210 KB."""
+        rng = self.rng
+        docs: list[str] = []
+        for tenant in range(15):
+            objects = self.objects(f"tenant-{tenant:02d}", rng.randbytes(24).hex())
+            docs += objects[1:] if tenant == 14 else objects
+        target = rng.randint(50, 210) * 1024
+        size = sum(len(doc) for doc in docs)
+        worker = 0
+        while size < target:
+            doc = self._workload(f"worker-{worker}", f"registry.example.internal/{rng.choice(_WORDS)}:1.{worker}", 1)
+            docs.append(doc)
+            size += len(doc) + 4
+            worker += 1
+        return f"# {self.name}: rendered by CI, kubectl apply -f bundle.yaml\n" + "---\n".join(docs)
+
+    def kustomized(self) -> list[tuple[str, str]]:
+        """A base and two overlays, each overlay with its namespace and its own key."""
+        base = self.objects(None, "unused")[1:]
+        files = [("deploy/base/kustomization.yaml", "resources:\n  - deployment.yaml\n  - config.yaml\n"),
+                 ("deploy/base/deployment.yaml", base[1]), ("deploy/base/config.yaml", base[0])]
+        for overlay in ("staging", "prod"):
+            key = self.rng.randbytes(32).hex()
+            resources = "  - ../../base\n"
+            if self.rng.random() < 0.5:
+                files.append((f"deploy/overlays/{overlay}/secret.yaml", self.objects(None, key)[0]))
+                resources += "  - secret.yaml\n"
+                generator = ""
+            else:
+                files.append((f"deploy/overlays/{overlay}/secrets.env", f"webui-secret-key={key}\n"))
+                generator = "secretGenerator:\n  - name: owui-secret\n    envs:\n      - secrets.env\n"
+            kustomization = (f"namespace: {self.name}-{overlay}\nresources:\n{resources}images:\n"
+                             f"  - name: ghcr.io/open-webui/open-webui\n    newTag: v0.12.{self.rng.randint(0, 4)}\n"
+                             + generator)
+            files.append((f"deploy/overlays/{overlay}/kustomization.yaml", kustomization))
+        return files
+
+
+def tenant_files(project: Tenant) -> list[tuple[str, str]]:
+    rng = project.rng
+    files = [(".env", project.dotenv()), ("compose.yaml", project.compose())] if rng.random() < 0.4 else []
+    roll = rng.random()
+    if roll < 0.25:
+        files += project.kustomized()
+    elif roll < 0.45:
+        files.append(("k8s/bundle.yaml", project.bundle()))
+    else:
+        namespace = project.name if rng.random() < 0.5 else None
+        files.append(("k8s/all.yaml", "---\n".join(project.objects(namespace, project.key))))
+    return files
+
+
+def generate(out: str, count: int, seed: int = 8, shape: str = "apps") -> tuple[int, int]:
     """Write `count` files under `out`; returns (files, bytes)."""
     rng = random.Random(seed)
     written: list[tuple[str, str]] = [("shared/common.env", "# shared by every compose project\nTZ=UTC\n"
                                        "export LOG_LEVEL=\"INFO\"\nENABLE_SIGNUP='false'\n")]
     index = 0
     while len(written) < count:
-        app = App(random.Random(rng.getrandbits(64)), index)
-        written += [(os.path.join(app.name, name), text) for name, text in files_of(app)]
+        if shape == "tenants":
+            project = Tenant(random.Random(rng.getrandbits(64)), index)
+            written += [(os.path.join("teams", project.team, project.name, name), text)
+                        for name, text in tenant_files(project)]
+        else:
+            app = App(random.Random(rng.getrandbits(64)), index)
+            written += [(os.path.join(app.name, name), text) for name, text in files_of(app)]
         index += 1
     total = 0
     for relative, text in written[:count]:
@@ -293,8 +411,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", help="directory to write into (created)")
     parser.add_argument("--files", type=int, default=200, help="how many files (default: 200)")
     parser.add_argument("--seed", type=int, default=8, help="random seed (default: 8)")
+    parser.add_argument("--shape", choices=("apps", "tenants"), default="apps",
+                        help="one app per directory, or a GitOps repository of tenants (default: apps)")
     args = parser.parse_args(argv)
-    files, size = generate(args.out, args.files, args.seed)
+    files, size = generate(args.out, args.files, args.seed, args.shape)
     print(f"{args.out}: {files} files, {size} bytes")
     return 0
 

@@ -185,3 +185,21 @@ def test_long_keys_are_fast(key: str) -> None:
     strength = estimate(key)
     assert time.perf_counter() - started < 0.5
     assert strength.bits > 0
+
+
+def test_each_distinct_key_is_analysed_once_per_run(tmp_path, monkeypatch) -> None:
+    """30 compose projects sharing 2 keys: two analyses, however many deployments use them."""
+    from validator import engine, keystrength
+
+    calls: list[str] = []
+    original = keystrength._brute_force_bits
+    monkeypatch.setattr(keystrength, "_brute_force_bits", lambda key: calls.append(key) or original(key))
+    keystrength.estimate.cache_clear()
+    for number in range(30):
+        project = tmp_path / f"project-{number:02d}"
+        project.mkdir()
+        key = ["Summer2024!Summer2024!Summer2024!x", "correct-horse-battery-staple-2024"][number % 2]
+        (project / ".env").write_text(f"WEBUI_SECRET_KEY={key}\nJWT_EXPIRES_IN=12h\n")
+    engine.check([str(tmp_path)])
+    assert calls.count("Summer2024!Summer2024!Summer2024!x") == 1
+    assert calls.count("correct-horse-battery-staple-2024") == 1

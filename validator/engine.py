@@ -92,14 +92,17 @@ def _check(paths: list[str], options: Options) -> Result:
         parsed = parallel.load_all(ws, loading, errors, _load)
     else:
         parsed = {path: _load(ws, path, errors) for path in loading}
-    for path in _context(ws, requested, parsed):
-        parsed[path] = _load(ws, path, errors)
+    loaded = list(parsed)
+    while loaded:  # a kustomize overlay's base is context, and so are the base's resources
+        loaded = _context(ws, loaded, parsed)
+        for path in loaded:
+            parsed[path] = _load(ws, path, errors)
     pending = [result for result in parsed.values() if result.pending]
     if pending:
-        from validator.sources.kubernetes import link
+        from validator.sources.kubernetes.pairing import link
 
         try:
-            link(list(parsed.values()))
+            link(list(parsed.values()), options.assumes)
         except Exception as exc:  # noqa: BLE001 - reported against the first manifest, the others still run
             errors.append(InternalError(pending[0].path, exc))
     databases = _databases(options.database_urls, options.max_bytes)
@@ -174,18 +177,20 @@ def _databases(urls: tuple[str, ...], max_bytes: int) -> list[ParsedFile]:
     return [read_url(url, max_bytes) for url in dict.fromkeys(urls)]
 
 
-def _context(ws: Workspace, requested: list[str], parsed: dict[str, ParsedFile]) -> list[str]:
+def _context(ws: Workspace, loaded: list[str], parsed: dict[str, ParsedFile]) -> list[str]:
     """Compose files beside a requested env file decide whether it is their `.env`, and the manifests
     beside a requested manifest may hold its Secrets (pre-commit passes only the changed file, and
-    the answer must not depend on that)."""
+    the answer must not depend on that); so do the files a kustomization builds from. Only the files
+    just `loaded` are asked: each file's context is loaded once."""
     extra: dict[str, None] = {}
     # Once per directory: 20,000 env files in one directory share one look at it.
-    directories = dict.fromkeys(os.path.dirname(path) for path, result in parsed.items() if result.kind == "dotenv")
+    directories = dict.fromkeys(os.path.dirname(path) for path in loaded if parsed[path].kind == "dotenv")
     for directory in directories:
         for compose_path in discover.compose_files_in(directory, ws.names):
             if compose_path not in parsed:
                 extra.setdefault(compose_path, None)
-    for result in parsed.values():
+    for path in loaded:
+        result = parsed[path]
         for context_path in result.context:
             if context_path not in parsed:
                 extra.setdefault(context_path, None)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Character classes and their sizes (ASCII printable; anything else counts as a symbol).
 _LOWER, _UPPER, _DIGITS, _SYMBOLS = 26, 26, 10, 33
@@ -314,8 +315,11 @@ def _word_and_digits(key: str) -> Strength | None:
     return Strength(bits, f"readable text with {follows}")
 
 
+@lru_cache(maxsize=4096)
 def estimate(key: str) -> Strength:
-    """Lowest estimate among the patterns that apply; `weakness` is None when no pattern beats random."""
+    """Once per distinct key in a run, however many deployments share it (a pure function of the key).
+
+    Lowest estimate among the patterns that apply; `weakness` is None when no pattern beats random."""
     if not key:
         return Strength(0.0, "an empty key")
     best = Strength(_brute_force_bits(key), None)

@@ -87,7 +87,14 @@ def _fork(ws: Workspace, paths: list[str], load: Load) -> tuple[int, int] | None
         errors: list = []  # type: ignore[type-arg]
         loaded = {path: load(ws, path, errors) for path in paths}
         with os.fdopen(write_end, "wb") as stream:  # streamed: neither side holds the whole pickle
-            pickle.dump((loaded, ws.texts(), ws.read_paths(), errors), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            # One file at a time, forgetting what was sent: a pickler remembers every object it
+            # wrote (about 100 bytes each), which for half of a 2000-file tree is more than the data.
+            pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+            for item in loaded.items():
+                pickler.dump(item)
+                pickler.clear_memo()
+            pickler.dump(None)
+            pickler.dump((ws.texts(), ws.read_paths(), errors))
         status = 0
     finally:
         os._exit(status)
@@ -99,7 +106,11 @@ def _receive(pid: int, read_end: int) -> tuple[dict[str, ParsedFile], dict[str, 
     received = None
     with os.fdopen(read_end, "rb") as stream:
         try:
-            received = pickle.load(stream)
+            loaded: dict[str, ParsedFile] = {}
+            while (item := pickle.load(stream)) is not None:
+                loaded[item[0]] = item[1]
+            texts, read, errors = pickle.load(stream)
+            received = loaded, texts, read, errors
         except Exception:  # noqa: BLE001 - whatever went wrong, this process reads the half itself
             received = None
     _, status = os.waitpid(pid, 0)

@@ -377,3 +377,20 @@ def test_a_long_digit_run_without_a_unit_is_read_in_linear_time() -> None:
     started = time.perf_counter()
     reading = reading_module.explain("1" * 200_000 + "x")  # Open WebUI's own pattern: minutes
     assert reading.outcome == "rejected" and time.perf_counter() - started < 5
+
+
+def test_each_distinct_lifetime_is_read_once_per_run(tmp_path, monkeypatch) -> None:
+    """40 env files with 3 distinct JWT_EXPIRES_IN values: three readings."""
+    from validator import engine
+    from validator.openwebui import durations
+
+    seen: list[str] = []
+    monkeypatch.setattr(durations, "parse_duration", lambda raw, parse=durations.parse_duration: seen.append(raw)
+                        or parse(raw))
+    durations.explain.cache_clear()
+    lifetimes = ["12h", "1mo", "3600"]
+    for number in range(40):
+        key = f"{number:02d}f2c1e7a4b6d8f0a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9"
+        (tmp_path / f"team-{number:02d}.env").write_text(f"WEBUI_SECRET_KEY={key}\nJWT_EXPIRES_IN={lifetimes[number % 3]}\n")
+    engine.check([str(tmp_path)])
+    assert "12h" in seen and "1mo" in seen and len(seen) == len(set(seen))  # each once, not 40 times

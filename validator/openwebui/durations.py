@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Literal
 
 # Open WebUI's pattern, verbatim. `\d` is Unicode-aware here exactly as it is in Open WebUI.
@@ -78,7 +79,9 @@ class Reading:
         return tuple(span for span in self.ignored if span.text.strip())
 
 
+@lru_cache(maxsize=4096)
 def explain(raw: str) -> Reading:
+    """What Open WebUI makes of a value; once per distinct value in a run (a pure function of it)."""
     savable = ADMIN_PANEL_PATTERN.match(raw) is not None
     if raw in NO_EXPIRY_STRINGS:
         return Reading(raw, "never", None, (), (), f"`{raw}` is Open WebUI's special value for no expiry", savable)

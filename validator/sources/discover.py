@@ -39,6 +39,7 @@ _TEMPLATE = re.compile(r"(?:^|[.\-_])(?:example|sample|template|dist|tpl|tmpl|j2
 # `compose.yaml.j2` is a compose file once rendered.
 _TEMPLATE_SUFFIX = re.compile(r"\.(?:j2|jinja2?|tpl|tmpl|gotmpl)$", re.IGNORECASE)
 
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox",
     ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".terraform", ".cache",
@@ -170,6 +171,11 @@ def yaml_files_beside(path: str) -> list[str]:
         return []
     return [normalise(os.path.join(directory, name)) for name in names
             if _YAML.match(name) and normalise(os.path.join(directory, name)) != normalise(path)]
+
+
+def is_kustomization(path: str) -> bool:
+    """`kustomization.yaml` (or `.yml`, or `Kustomization`): a kustomize build, not a manifest."""
+    return os.path.basename(path) in KUSTOMIZATION_NAMES
 
 
 def is_helm_values_name(path: str) -> bool:

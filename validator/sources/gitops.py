@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 import yaml
 
 from validator.findings import Finding, Severity
 from validator.location import Location
 from validator.sources import helm, otherchart
-from validator.sources.kubernetes import DEFAULT_NAMESPACE, Index, Linked, Pending
+from validator.sources.kubernetes.objects import DEFAULT_NAMESPACE, Linked, ObjectKind
+from validator.sources.kubernetes.pairing import Index
 from validator.sources.model import ParsedFile, Setting
-from validator.sources.podenv import ObjectKind
 from validator.sources.files import SourceError
 from validator.sources.yamlfile import load_documents, mapping_get, node_location, scalar_text
 
@@ -38,7 +39,13 @@ _MAX_SET_INDEX = 65536
 _SET_PART = re.compile(r"((?:\\.|[^.\[\\])+)((?:\[\d+\])*)")
 
 
-def read(node: yaml.Node, kind: str, path: str, findings: list[Finding]) -> list[Pending]:
+class _Pending(Protocol):
+    """What pairing.link builds once every file is read: a chart's release, or a Flux release."""
+
+    def build(self, index: Index) -> Linked: ...
+
+
+def read(node: yaml.Node, kind: str, path: str, findings: list[Finding]) -> list[_Pending]:
     """The open-webui chart releases an Argo CD or Flux object installs; [] for any other chart."""
     name = scalar_text(mapping_get(mapping_get(node, "metadata"), "name")) or "(unnamed)"
     spec = mapping_get(node, "spec")
@@ -75,7 +82,7 @@ def _is_chart(source: yaml.Node) -> bool:
     return chart_path.rsplit("/", 1)[-1] == helm.CHART and "open-webui" in (scalar_text(mapping_get(source, "repoURL")) or "")
 
 
-def _argo(source: yaml.Node, label: str, path: str, findings: list[Finding]) -> list[Pending]:
+def _argo(source: yaml.Node, label: str, path: str, findings: list[Finding]) -> list[_Pending]:
     options = mapping_get(source, "helm")
     if not _is_chart(source):
         chart = scalar_text(mapping_get(source, "chart")) or scalar_text(mapping_get(source, "path")) or "?"
@@ -89,7 +96,7 @@ def _argo(source: yaml.Node, label: str, path: str, findings: list[Finding]) -> 
                           location=location)]
 
 
-def _flux(spec: yaml.Node | None, label: str, path: str, namespace: str) -> list[Pending]:
+def _flux(spec: yaml.Node | None, label: str, path: str, namespace: str) -> list[_Pending]:
     chart = mapping_get(mapping_get(mapping_get(spec, "chart"), "spec"), "chart")
     if (scalar_text(chart) or "") != helm.CHART:
         values = mapping_get(spec, "values")
@@ -145,18 +152,20 @@ class _FluxRelease:
         planted: dict[Location, tuple[Location, str]] = {}
         # Files of the Secrets read: a value there is not written in a committed manifest (no OW207).
         secret_files: set[str] = set()
+        find = index.finder(self.location.path, self.namespace)
         for source in self.values_from:
-            found = index.candidates(source.kind, source.name, self.namespace)
-            entry = found[-1].entries.get(source.key) if found else None
+            found = find(source.kind, source.name)
+            resource = None if isinstance(found, str) else found
+            entry = resource.entries.get(source.key) if resource is not None else None
             missing = f"key '{source.key}' of {source.kind} '{source.name}'"
             reason = (f"Flux sets it from {missing} (valuesFrom), which is not among the files checked"
                       if entry is None or entry.value is None else "")
             if reason and source.optional:
                 continue
             if entry is not None and not reason:
-                read.append(found[-1].path)
+                read.append(resource.path)  # type: ignore[union-attr]
                 if source.kind == "Secret":
-                    secret_files.add(found[-1].path)
+                    secret_files.add(resource.path)  # type: ignore[union-attr]
             if source.target:  # one value, set into what the earlier sources gave (Flux merges in order)
                 where = entry.location if entry is not None and not reason else source.at
                 if not layers:

@@ -3,7 +3,7 @@
 The chart's workload template writes a few variables of its own (never the key or the
 lifetime), then `extraEnvVars` (a list of env entries, or a map it renders in key order with
 each plain value through `quote`), then `commonEnvVars` (a list), and `extraEnvFrom` as
-`envFrom`; the kubelet then resolves them as for any container (validator.sources.podenv). The
+`envFrom`; the kubelet then resolves them as for any container (validator.sources.kubernetes.podenv). The
 chart sets no WEBUI_SECRET_KEY, runs `image.repository` (default ghcr.io/open-webui/open-webui),
 and `replicaCount` pods (default 1), up to `autoscaling.maxReplicas` when autoscaling is on.
 
@@ -24,11 +24,13 @@ from validator.location import Location
 from validator.openwebui import release
 from validator.openwebui.detect import has_marker, is_official_image
 from validator.openwebui.versions import Version
-from validator.sources import discover, goyaml, podenv
+from validator.sources import discover, goyaml
 from validator.sources.files import SourceError, Workspace
-from validator.sources.kubernetes import Index, Linked
+from validator.sources.kubernetes import podenv
+from validator.sources.kubernetes.objects import Linked
+from validator.sources.kubernetes.pairing import Index
+from validator.sources.kubernetes.podenv import EnvFromItem, EnvItem
 from validator.sources.model import Deployment, ParsedFile, Setting
-from validator.sources.podenv import EnvFromItem, EnvItem
 from validator.sources.yamlfile import load_documents, mapping_entries, mapping_get, node_location, scalar_text
 
 CHART = "open-webui"
@@ -339,27 +341,24 @@ class Release:
     because: str = ""
 
     def build(self, index: Index) -> Linked:
-        deployments: list[Deployment] = []
-        uses = dict.fromkeys(self.layers)
-        for variant, find in index.variants(podenv.references(self.env, self.env_from), self.namespace):
-            environment = podenv.resolve(self.env, self.env_from, find, self.path)
-            if self.unseen and KEY not in environment.settings:
-                environment.settings[KEY] = Setting(KEY, None, self.location, False, self.unseen, self.path)
-            uses.update(environment.uses)
-            deployments.append(Deployment(
-                name=self.name + (f" ({variant.removeprefix(', ')})" if variant else ""),
-                kind="helm-release",
-                location=self.location,
-                settings=environment.settings,
-                image=self.image,
-                replicas=self.replicas,
-                official_image=is_official_image(self.image),
-                openwebui=True,
-                because=self.because or f"the open-webui chart, running {self.image}",
-                release=self.release,
-                release_source=self.release_source,
-                uses=tuple(dict.fromkeys((*self.layers, *environment.uses))),
-            ))
+        environment = podenv.resolve(self.env, self.env_from, index.finder(self.path, self.namespace), self.path)
+        if self.unseen and KEY not in environment.settings:
+            environment.settings[KEY] = Setting(KEY, None, self.location, False, self.unseen, self.path)
+        uses = dict.fromkeys((*self.layers, *environment.uses))
+        deployments = [Deployment(
+            name=self.name,
+            kind="helm-release",
+            location=self.location,
+            settings=environment.settings,
+            image=self.image,
+            replicas=self.replicas,
+            official_image=is_official_image(self.image),
+            openwebui=True,
+            because=self.because or f"the open-webui chart, running {self.image}",
+            release=self.release,
+            release_source=self.release_source,
+            uses=tuple(uses),
+        )]
         findings: list[Finding] = podenv.duplicates(
             self.env, "the chart's open-webui container (extraEnvVars, then commonEnvVars)")
         return deployments, findings, [path for path in uses if path != self.path]

@@ -26,6 +26,8 @@ def load(ws: Workspace, path: str) -> ParsedFile:
         # Standard input: the name decides, else the content; it is no database.
         kind = discover.kind_of(path) or ("json" if path.lower().endswith(".json")
                                           else discover.guess_kind(ws.text(path)))
+    elif discover.is_kustomization(path):
+        kind = "yaml"
     else:
         kind = discover.explicit_kind(path)
     if kind == "yaml":
@@ -111,7 +113,7 @@ def _read_documents(ws: Workspace, path: str, documents: list) -> ParsedFile:  #
     reported = {finding.location for finding in result.findings if finding.code == "OW002"}
     skip: frozenset[int] = frozenset()
     if result.kind == "kubernetes":
-        from validator.sources.kubernetes import concatenated  # reported there, with both halves read
+        from validator.sources.kubernetes.manifests import concatenated  # reported there, with both halves read
 
         skip = frozenset(id(document) for document in documents if concatenated(document))
     result.findings.extend(finding for finding in duplicate_key_findings(documents, path, skip)
@@ -122,13 +124,19 @@ def _read_documents(ws: Workspace, path: str, documents: list) -> ParsedFile:  #
 def _read_kind(ws: Workspace, path: str, documents: list) -> ParsedFile:  # type: ignore[type-arg]
     from validator.sources import compose
 
+    if discover.is_kustomization(path) and documents:
+        from validator.sources.kubernetes import kustomize
+
+        return _released(ws, path, kustomize.read(ws, path, documents[0]))
+
     for document in documents:
         if compose.is_compose(document):
             return _released(ws, path, compose.read_compose(ws, path, document))
-    from validator.sources import helm, kubernetes  # not needed for the common compose file
+    from validator.sources import helm  # not needed for the common compose file
+    from validator.sources.kubernetes import manifests
 
-    if any(kubernetes.is_manifest(document) for document in documents):
-        return _released(ws, path, kubernetes.read_manifests(path, documents))
+    if any(manifests.is_manifest(document) for document in documents):
+        return _released(ws, path, manifests.read_manifests(path, documents))
     if len(documents) == 1 and os.path.basename(path) == "fleet.yaml":
         from validator.sources import gitops
 

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Any, Literal
 
 from validator.findings import Finding
 from validator.location import Location
-
-if TYPE_CHECKING:
-    from validator.sources.kubernetes import Autoscaler, Pending, Resource
 
 # "k8s-patch": a workload without an image, i.e. a kustomize patch merged onto a base elsewhere.
 DeploymentKind = Literal["compose-service", "env-file", "k8s-workload", "k8s-patch", "helm-release", "stored-config"]
@@ -91,10 +88,12 @@ class ParsedFile:
     uses: tuple[str, ...] = ()
     # Set when the file itself says it is Open WebUI's (it sets an Open WebUI-specific variable).
     openwebui: bool = False
-    # Kubernetes Secrets, ConfigMaps and autoscalers defined here, which workloads in any file may use.
-    resources: list[Resource | Autoscaler] = field(default_factory=list)
-    # Workloads and Helm releases that become deployments once every file is read (kubernetes.link).
-    pending: list[Pending] = field(default_factory=list)
+    # Kubernetes Secrets, ConfigMaps and autoscalers defined here (validator.sources.kubernetes.objects),
+    # which workloads in other files may use. Typed loosely: this module sits below every source.
+    resources: list[Any] = field(default_factory=list)
+    # Workloads, kustomizations and Helm releases that become deployments once every file is read
+    # (validator.sources.kubernetes.pairing.link).
+    pending: list[Any] = field(default_factory=list)
     # Files to read too although not asked about, because this file's verdict depends on them.
     context: tuple[str, ...] = ()
     # A templating tool's input (ytt `#@`, Jinja `.j2`, envsubst/gomplate `.tpl`): its deployments

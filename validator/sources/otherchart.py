@@ -13,10 +13,11 @@ import yaml
 
 from validator.openwebui import release
 from validator.openwebui.detect import is_official_image
-from validator.sources import discover, podenv
+from validator.sources import discover
+from validator.sources.kubernetes import podenv
 from validator.sources.helm import Release, whole_number
 from validator.sources.model import ParsedFile
-from validator.sources.podenv import EnvItem
+from validator.sources.kubernetes.podenv import EnvItem
 from validator.sources.yamlfile import mapping_entries, mapping_get, node_location, scalar_text
 
 _ENV_KEYS = ("env", "extraEnv", "extraEnvVars", "envVars")

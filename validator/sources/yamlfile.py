@@ -95,7 +95,9 @@ def node_location(node: yaml.Node, path: str) -> Location:
     """Where a node is written (1-based); for a single-line quoted scalar, inside the quotes."""
     start, end = node.start_mark, node.end_mark
     line, column = start.line + 1, start.column + 1
-    end_line, end_column = end.line + 1, end.column + 1
+    # One int object for both when the node is on one line: a run keeps a Location per value it
+    # read, and line numbers above 256 are objects of their own.
+    end_line, end_column = line if end.line == start.line else end.line + 1, end.column + 1
     if isinstance(node, yaml.ScalarNode) and node.style in ("'", '"') and end_line == line:
         return Location(path, line, column + 1, end_line, max(column + 1, end_column - 1))
     return Location(path, line, column, end_line, end_column)
@@ -115,8 +117,8 @@ def mapping_get(node: yaml.Node | None, key: str) -> yaml.Node | None:
     if not isinstance(node, yaml.MappingNode):
         return None
     found = None
-    for key_node, value in node.value:
-        if is_merge_key(key_node):  # rare: resolve merges the slow way
+    for key_node, value in node.value:  # called about 300 times per workload: is_merge_key inlined
+        if key_node.tag == MERGE_TAG and isinstance(key_node, yaml.ScalarNode):  # rare: the slow way
             return next((value for name, _key, value in mapping_entries(node) if name == key), None)
         if key_node.value == key and isinstance(key_node, yaml.ScalarNode):
             found = value  # a later duplicate wins, as in mapping_entries

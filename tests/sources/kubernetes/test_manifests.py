@@ -12,8 +12,8 @@ import pytest
 
 from validator import engine
 from validator.findings import Finding, Severity
-from validator.sources import podenv
-from validator.sources.kubernetes import read_manifests
+from validator.sources.kubernetes import podenv
+from validator.sources.kubernetes.manifests import read_manifests
 from validator.sources.model import Setting
 from validator.sources.yamlfile import load_documents, mapping_get
 
@@ -460,22 +460,23 @@ def test_kustomize_overlays_sharing_a_key_and_patches(tmp_path: Path) -> None:
         "base/kustomization.yaml": "resources: [deployment.yaml]\n",
         "overlays/staging/kustomization.yaml": "namespace: staging\nresources: [../../base, secret.yaml]\n",
         "overlays/staging/secret.yaml": secret(string_data={"webui-secret-key": STRONG}),
-        "overlays/prod/kustomization.yaml": "namespace: prod\nresources: [../../base, secret.yaml]\n",
+        "overlays/prod/kustomization.yaml": "namespace: prod\nresources: [../../base, secret.yaml]\n"
+                                            "patches: [{path: patch.yaml}]\n",
         "overlays/prod/secret.yaml": secret({"webui-secret-key": b64(STRONG)}),
         "overlays/prod/patch.yaml": patch,
     }
     found = check(tmp_path, files)
     assert [where(tmp_path, f) for f in found] == [
-        ("OW101", "overlays/prod/patch.yaml", 13, 23),  # a patch: its values are checked, a missing key is not
+        ("OW101", "overlays/prod/patch.yaml", 13, 23),  # the patch's value, in the prod build
         ("OW108", "overlays/prod/patch.yaml", 13, 23),
         ("OW208", "overlays/prod/secret.yaml", 7, 21),
         ("OW208", "overlays/staging/secret.yaml", 7, 21),
     ]
-    base = f"Deployment 'open-webui' container 'open-webui' ({tmp_path}/base/deployment.yaml"
-    assert f"is also the key of {base}, Secret 'open-webui-secret' from {tmp_path}/overlays/staging/secret.yaml)" \
-        in found[2].full_message
-    assert f"is also the key of {base}, Secret 'open-webui-secret' from {tmp_path}/overlays/prod/secret.yaml)" \
-        in found[3].full_message
+    staging = f"Deployment 'staging/open-webui' container 'open-webui' (kustomize build {tmp_path}/overlays/staging)"
+    prod = f"Deployment 'prod/open-webui' container 'open-webui' (kustomize build {tmp_path}/overlays/prod)"
+    assert f"is also the key of {staging}" in found[2].full_message and f"Used by {prod}." in found[2].full_message
+    assert f"is also the key of {prod}" in found[3].full_message
+    assert "not found" not in "".join(f.full_message for f in found)
     assert STRONG not in "".join(f.full_message for f in found)
 
 
@@ -512,7 +513,7 @@ def test_dependent_variable_expansion_matches_kubernetes(value: str, expected: s
 
 
 def test_empty_value_reads_value_from_and_an_absent_optional_key_sets_nothing() -> None:
-    from validator.sources.kubernetes import Resource
+    from validator.sources.kubernetes.objects import Resource
 
     resource = Resource("Secret", "s", "default", "secret.yaml", {})
     settings = env_of("""\

@@ -12,25 +12,18 @@ the objects of the run, so a value held in a Secret keeps the line it is written
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import sys
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal
 
 import yaml
 
 from validator.findings import Finding, Severity
 from validator.location import Location
-from validator.sources.interpolation import TOO_LARGE, Budget
 from validator.redaction import is_secret_name
+from validator.sources.interpolation import TOO_LARGE, Budget
+from validator.sources.kubernetes.objects import Find, ObjectKind
 from validator.sources.model import Setting
 from validator.sources.yamlfile import mapping_get, node_location, scalar_text
-
-if TYPE_CHECKING:
-    from validator.sources.kubernetes import Resource
-
-ObjectKind = Literal["Secret", "ConfigMap"]
-# (kind, name) -> the object, or why it cannot be found among the files checked.
-Find = Callable[[ObjectKind, str], "Resource | str"]
 
 TEMPLATE = "it is a template expression ({{ ... }}), filled in by a templating tool before deployment"
 # Only this variable changes a verdict by being absent (OW205), so only it is assumed to come
@@ -49,6 +42,37 @@ _RUNTIME_REFS = {
 
 
 @dataclass(frozen=True, slots=True)
+class ValueFrom:
+    """A `valueFrom` mapping, read once: only what resolving it needs, not its YAML nodes (a run
+    keeps every container's env until all files are read, and nodes with their marks are large)."""
+
+    # The first of secretKeyRef, configMapKeyRef, then the run-time references, present; "" if none.
+    field: str
+    name: str | None = None
+    key: str | None = None
+    template: bool = False
+    optional: bool = False
+    # The reference's `name` (else the reference itself), and its `key` (else `at`).
+    at: Location | None = None
+    key_at: Location | None = None
+
+
+def value_from(node: yaml.MappingNode, path: str) -> ValueFrom:
+    for field_name in (*_KEY_REFS, *_RUNTIME_REFS):
+        ref = mapping_get(node, field_name)
+        if ref is None:
+            continue
+        if field_name in _RUNTIME_REFS:
+            return ValueFrom(field_name, at=node_location(ref, path))
+        name_node, key_node = mapping_get(ref, "name"), mapping_get(ref, "key")
+        at = node_location(name_node if name_node is not None else ref, path)
+        return ValueFrom(field_name, scalar_text(name_node), scalar_text(key_node),
+                         is_template(name_node) or is_template(key_node), _optional(ref), at,
+                         node_location(key_node, path) if key_node is not None else at)
+    return ValueFrom("")
+
+
+@dataclass(frozen=True, slots=True)
 class EnvItem:
     """One `env` entry: a `value` (None when not given) or a `valueFrom` mapping."""
 
@@ -56,7 +80,7 @@ class EnvItem:
     key: Location
     value: str | None
     at: Location
-    source: yaml.Node | None = None
+    source: ValueFrom | None = None
     template: bool = False
 
     def __repr__(self) -> str:
@@ -109,7 +133,8 @@ def read_env(node: yaml.Node | None, path: str) -> list[EnvItem]:
         name = scalar_text(name_node)
         if not name or name_node is None:
             continue
-        items.append(env_item(name, node_location(name_node, path), entry, path))
+        # Interned: thousands of containers of a rendered bundle set the same few names.
+        items.append(env_item(sys.intern(name), node_location(name_node, path), entry, path))
     return items
 
 
@@ -120,7 +145,8 @@ def env_item(name: str, key: Location, body: yaml.Node, path: str) -> EnvItem:
     at = node_location(value_node, path) if value_node is not None else key
     if is_template(value_node) or is_template(source):
         return EnvItem(name, key, None, at, None, template=True)
-    return EnvItem(name, key, scalar_text(value_node), at, source)
+    compact = value_from(source, path) if isinstance(source, yaml.MappingNode) else None
+    return EnvItem(name, key, scalar_text(value_node), at, compact)
 
 
 def read_env_from(node: yaml.Node | None, path: str) -> list[EnvFromItem]:
@@ -148,10 +174,9 @@ def references(env: list[EnvItem], env_from: list[EnvFromItem]) -> list[tuple[Ob
     """The Secrets and ConfigMaps a container reads, as (kind, name)."""
     refs: list[tuple[ObjectKind, str]] = [(item.kind, item.name) for item in env_from if item.name is not None]
     for item in env:
-        for field_name, kind in _KEY_REFS.items():
-            name = scalar_text(mapping_get(mapping_get(item.source, field_name), "name")) if item.source else None
-            if name is not None:
-                refs.append((kind, name))
+        source = item.source
+        if source is not None and source.field in _KEY_REFS and source.name is not None:
+            refs.append((_KEY_REFS[source.field], source.name))
     return refs
 
 
@@ -206,7 +231,7 @@ def _entry(item: EnvItem, result: Environment, unseen: list[tuple[EnvFromItem, s
         return Setting(item.name, None, item.at, False, TEMPLATE, path)
     if item.value:  # the kubelet ignores an empty `value` and reads `valueFrom`
         return _expanded(item, item.value, result, unseen, path)
-    if isinstance(item.source, yaml.MappingNode):
+    if item.source is not None:
         return _value_from(item, item.source, find, result, path)
     return Setting(item.name, "", item.at, True, "", path)
 
@@ -257,40 +282,32 @@ def _expanded(item: EnvItem, text: str, result: Environment, unseen: list[tuple[
     return Setting(item.name, value, item.at, literal, "", path)
 
 
-def _value_from(item: EnvItem, source: yaml.MappingNode, find: Find, result: Environment, path: str) -> Setting | None:
-    for field_name, kind in _KEY_REFS.items():
-        ref = mapping_get(source, field_name)
-        if ref is not None:
-            return _key_ref(item, kind, ref, find, result, path)
-    for field_name, reason in _RUNTIME_REFS.items():
-        ref = mapping_get(source, field_name)
-        if ref is not None:
-            return Setting(item.name, None, node_location(ref, path), False, reason, path)
+def _value_from(item: EnvItem, source: ValueFrom, find: Find, result: Environment, path: str) -> Setting | None:
+    if source.field in _KEY_REFS:
+        return _key_ref(item, _KEY_REFS[source.field], source, find, result, path)
+    if source.field in _RUNTIME_REFS:
+        return Setting(item.name, None, source.at or item.key, False, _RUNTIME_REFS[source.field], path)
     return Setting(item.name, None, item.key, False, "its valueFrom is of a kind this validator does not read", path)
 
 
-def _key_ref(item: EnvItem, kind: ObjectKind, ref: yaml.Node, find: Find, result: Environment,
+def _key_ref(item: EnvItem, kind: ObjectKind, ref: ValueFrom, find: Find, result: Environment,
              path: str) -> Setting | None:
-    name_node, key_node = mapping_get(ref, "name"), mapping_get(ref, "key")
-    name, key = scalar_text(name_node), scalar_text(key_node)
-    at = node_location(name_node if name_node is not None else ref, path)
-    if is_template(name_node) or is_template(key_node):
+    name, key, at = ref.name, ref.key, ref.at or item.key
+    if ref.template:
         return Setting(item.name, None, at, False, TEMPLATE, path)
     if name is None or key is None:
         return Setting(item.name, None, at, False, f"its {kind} reference has no name or no key", path)
-    optional = _optional(ref)
     found = find(kind, name)
     if isinstance(found, str):
         reason = f"it comes from key '{key}' of {found}"
-        if optional:
+        if ref.optional:
             reason += " (optional: unset if it does not exist)"
         return Setting(item.name, None, at, False, reason, path)
     entry = found.entries.get(key)
     if entry is None:
-        if optional:
+        if ref.optional:
             return None  # the kubelet leaves the variable unset
         reason = f"{kind} '{name}' in {found.path} has no key '{key}', so the pod will not start unless it is added"
-        missing = node_location(key_node, path) if key_node is not None else at
-        return Setting(item.name, None, missing, False, reason, path)
+        return Setting(item.name, None, ref.key_at or at, False, reason, path)
     result.uses[found.path] = None
     return replace(entry, name=item.name, via=path, assigned=item.key)
