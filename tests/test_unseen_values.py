@@ -79,11 +79,18 @@ def test_absent_env_file_not_ignored_is_a_warning_and_required_false_is_nothing(
     assert "optional.env" not in report
 
 
-def test_gitignored_env_file_that_is_present_is_read(tmp_path: Path) -> None:
+def test_gitignored_env_file_that_is_present_is_absent_as_in_ci(tmp_path: Path) -> None:
+    """A developer's local copy of a gitignored env file gives the verdict a clean checkout gives
+    (issue 15); named on the command line, or with --no-respect-gitignore, it is read."""
     write_stack(tmp_path, ["stack.env"], git=True, ignore="stack.env\n")
     (tmp_path / "stack.env").write_text("WEBUI_SECRET_KEY=" + "ab12" * 4 + "\n")
-    _, rows, _ = check(tmp_path, "compose.yaml")
+    _, rows, report = check(tmp_path, "compose.yaml")
+    assert rows == [("OW209", "info", 7)], report
+    assert "may come from env_file stack.env, which is gitignored" in report
+    _, rows, _ = check(tmp_path, "compose.yaml", "stack.env")
     assert ("OW203", "error", 1) in rows  # the key in the file, checked where it is written
+    _, rows, _ = check(tmp_path, "--no-respect-gitignore", "compose.yaml")
+    assert ("OW203", "error", 1) in rows
 
 
 def test_empty_default_comes_from_the_deploying_environment(tmp_path: Path) -> None:

@@ -301,7 +301,7 @@ def _env_files(context: _Compose, service: str, node: yaml.Node) -> Iterator[tup
         settings, why = context.env_file(path)
         if settings is not None:
             yield path, settings
-        elif not os.path.lexists(path):
+        elif not context.ws.exists(path):  # not on disk, or gitignored: absent where CI checks
             context.absent.setdefault(_name(context, service), []).append(
                 _Absent(service, path, written, path_node, required))  # type: ignore[arg-type]
         elif required:

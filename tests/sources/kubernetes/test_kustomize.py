@@ -126,6 +126,23 @@ def test_images_rewrite_the_container_image(tmp_path: Path) -> None:
     }
 
 
+def test_the_release_comes_from_the_image_kustomize_sets(tmp_path: Path) -> None:
+    """`images: newTag` pins the release the overlay runs: an unset JWT_EXPIRES_IN on 0.6.5 never
+    expires (OW109), while the base's v0.12.4 image gives 4 weeks and no finding."""
+    files = {**BASE, "base/secret.yaml": secret(STRONG),
+             "base/kustomization.yaml": "resources: [deployment.yaml, secret.yaml]\n",
+             "base/deployment.yaml": DEPLOYMENT.replace("            - {name: JWT_EXPIRES_IN, value: 12h}\n", "")}
+    files["old/kustomization.yaml"] = "resources: [../base]\nimages:\n  - name: ghcr.io/open-webui/open-webui\n    newTag: v0.6.5\n"
+    files["new/kustomization.yaml"] = "resources: [../base]\n"
+    result = run(tmp_path, files)
+    releases = {d.name.rsplit("/", 1)[-1].rstrip(")"): (d.release, d.release_source) for d in result.deployments}
+    assert releases["old"][0] == (0, 6, 5) and "v0.6.5" in releases["old"][1]
+    assert releases["new"][0] == (0, 12, 4)
+    (no_expiry,) = [f for f in result.findings if f.code == "OW109"]
+    assert "old" in no_expiry.full_message and "kustomize build" in no_expiry.full_message
+    assert f"{tmp_path}/new" not in no_expiry.full_message
+
+
 def test_name_prefix_and_generator_hash_keep_references(tmp_path: Path) -> None:
     files = {**BASE, "overlay/kustomization.yaml": dedent(f"""\
         namePrefix: team-
