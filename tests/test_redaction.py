@@ -26,6 +26,23 @@ def fresh() -> Iterator[None]:
 
 
 @pytest.mark.parametrize("form", [
+    SECRET, json.dumps(SECRET)[1:-1], quote(SECRET, safe=""), base64.b64encode(b"x" + SECRET.encode()).decode(),
+])
+def test_a_run_with_thousands_of_secrets_replaces_every_form_in_one_pass(form: str) -> None:
+    """A monorepo registers one key per tenant: past a few dozen forms the text is scanned once,
+    with the same result as searching each form."""
+    tenants = [f"tenant-{number:04d}-{'ab' * 16}" for number in range(2000)]
+    for key in [*tenants, SECRET]:
+        redaction.register(key)
+    text = f"{tenants[7]} and {form}, then {tenants[1999]}{tenants[3]}."
+    shown = redaction.redact(text)
+    assert len(redaction._forms or ()) > redaction._SEARCHED_ONE_BY_ONE  # the scanning path
+    assert shown.startswith(f"{redaction.REDACTED} and ") and shown.endswith(f"{redaction.REDACTED}{redaction.REDACTED}.")
+    assert SECRET not in shown and form.strip("=")[3:-3] not in shown
+    assert all(key not in shown for key in tenants)
+
+
+@pytest.mark.parametrize("form", [
     SECRET, json.dumps(SECRET)[1:-1], json.dumps(SECRET, ensure_ascii=False)[1:-1], repr(SECRET)[1:-1],
     quote(SECRET, safe=""), quote(SECRET), quote_plus(SECRET), html.escape(SECRET),
     SECRET.replace("%", "%25").replace("\n", "%0A"),

@@ -34,6 +34,10 @@ _USERINFO = re.compile(r"://([^/?#\s]*)@")
 
 _secrets: set[str] = set()
 _forms: list[str] | None = []
+# The forms by their first MIN_LENGTH characters, for runs with many secrets (see _scan).
+_by_prefix: dict[str, list[str]] = {}
+# Up to this many forms, `in` per form (C speed) beats one pass in Python over the text.
+_SEARCHED_ONE_BY_ONE = 64
 
 
 def is_secret_name(name: str) -> bool:
@@ -101,10 +105,34 @@ def reset() -> None:
 def redact(text: str) -> str:
     """`text` with every registered secret, in each of its forms, replaced by `<redacted>`."""
     forms = _forms if _forms is not None else _build()
+    if len(forms) > _SEARCHED_ONE_BY_ONE:
+        return _scan(text)
     for form in forms:
         if form in text:
             text = text.replace(form, REDACTED)
     return text
+
+
+def _scan(text: str) -> str:
+    """One pass over `text`, looking up each position's first MIN_LENGTH characters among the forms'
+    (longest form first): linear in the text however many secrets the run has seen (a monorepo of
+    2000 tenants registers tens of thousands of forms, and searching each in every line was the
+    run's slowest step)."""
+    index = _by_prefix
+    pieces: list[str] = []
+    start = position = 0
+    last = len(text) - MIN_LENGTH
+    while position <= last:
+        candidates = index.get(text[position:position + MIN_LENGTH])
+        if candidates is not None:
+            form = next((form for form in candidates if text.startswith(form, position)), None)
+            if form is not None:
+                pieces += (text[start:position], REDACTED)
+                position = start = position + len(form)
+                continue
+        position += 1
+    pieces.append(text[start:])
+    return "".join(pieces)
 
 
 def holds_secret(text: str) -> bool:
@@ -126,11 +154,14 @@ def quote(text: str) -> str:
 
 
 def _build() -> list[str]:
-    global _forms
+    global _forms, _by_prefix
     found: set[str] = set()
     for value in _secrets:
         found.update(_encodings(value))
     _forms = sorted((form for form in found if len(form) >= MIN_LENGTH), key=len, reverse=True)
+    _by_prefix = {}
+    for form in _forms:  # longest first within each prefix, as in _forms
+        _by_prefix.setdefault(form[:MIN_LENGTH], []).append(form)
     return _forms
 
 

@@ -211,6 +211,16 @@ def scalar_text(node: yaml.Node | None) -> str | None:
     return node.value
 
 
+def _duplicate_key_finding(name: str, first: yaml.Node, last: yaml.Node, count: int, path: str) -> Finding:
+    lines = f"at lines {first.start_mark.line + 1} and {last.start_mark.line + 1}"
+    written = "twice" if count == 2 else f"{count} times"
+    if count > 2:
+        lines = f"first at line {first.start_mark.line + 1}, last at line {last.start_mark.line + 1}"
+    message = (f"key '{name}' is written {written} in one mapping, {lines}: PyYAML and Helm keep the "
+               "last value, docker compose and kubectl refuse the file; keep one")
+    return Finding("OW002", Severity.WARNING, message, node_location(last, path))
+
+
 def duplicate_key_findings(documents: list[yaml.Node], path: str, skip: frozenset[int] = frozenset()) -> list[Finding]:
     """OW002 for every key written twice in one mapping, anywhere in the documents (any file kind).
 
@@ -220,23 +230,21 @@ def duplicate_key_findings(documents: list[yaml.Node], path: str, skip: frozense
     """
     found: list[Finding] = []
     seen: set[int] = set()
-    stack = list(documents)
+    stack = [document for document in documents if not isinstance(document, yaml.ScalarNode)]
+    mapping, scalar = yaml.MappingNode, yaml.ScalarNode
     while stack:
         node = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            if id(node) not in skip:
-                for name, first, last, count in duplicate_keys(node):
-                    lines = f"at lines {first.start_mark.line + 1} and {last.start_mark.line + 1}"
-                    written = "twice" if count == 2 else f"{count} times"
-                    if count > 2:
-                        lines = f"first at line {first.start_mark.line + 1}, last at line {last.start_mark.line + 1}"
-                    message = (f"key '{name}' is written {written} in one mapping, {lines}: PyYAML and Helm keep the "
-                               "last value, docker compose and kubectl refuse the file; keep one")
-                    found.append(Finding("OW002", Severity.WARNING, message, node_location(last, path)))
-            stack.extend(value for _key, value in node.value)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+        if isinstance(node, mapping):
+            pairs = node.value
+            # Most mappings have distinct scalar keys: one set tells, and only the others are looked into.
+            if len(pairs) > 1 and len({key.value for key, _value in pairs if key.__class__ is scalar}) < len(pairs) \
+                    and id(node) not in skip:
+                found.extend(_duplicate_key_finding(name, first, last, count, path)
+                             for name, first, last, count in duplicate_keys(node))
+            stack.extend(value for _key, value in pairs if value.__class__ is not scalar)
+        else:  # a sequence
+            stack.extend(item for item in node.value if item.__class__ is not scalar)
     return sorted(found, key=lambda finding: finding.sort_key)
