@@ -70,7 +70,7 @@ def check(subject: Subject) -> Iterator[Finding]:
             if defaults:
                 via = f" (read as {' and '.join(defaults)}, which default{'s' if len(defaults) == 1 else ''} to it)"
             message = (f"{setting.name} is 44 characters but no Fernet key (it {why}): Open WebUI {version} stops at "
-                       "start; generate one with `openssl rand -base64 32`")
+                       "start; use `openssl rand -base64 32`")
             explanation = (f"A key of exactly 44 characters is used as a Fernet key as it is{via}, and Fernet "
                            "refuses it: `ValueError: Fernet key must be 32 url-safe base64-encoded bytes.` Fix: "
                            f"{_FIX}.")
