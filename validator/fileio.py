@@ -82,6 +82,28 @@ def read_regular(path: str, limit: int) -> bytes:
     return data
 
 
+class Unreadable(Exception):
+    """Why a small file of ours (a configuration, a baseline) cannot be read, in one line: `missing`
+    when it does not exist, `refused` when the reason says it all (a FIFO, too large)."""
+
+    def __init__(self, reason: str, *, missing: bool = False, refused: bool = False) -> None:
+        super().__init__(reason)
+        self.missing = missing
+        self.refused = refused
+
+
+def read_text(path: str, limit: int) -> str:
+    """A small UTF-8 file's text; Unreadable for anything else, never an OSError or a decoding error."""
+    try:
+        return read_regular(path, limit).decode("utf-8")
+    except FileNotFoundError:
+        raise Unreadable("not found", missing=True) from None
+    except (NotRegularFile, TooLarge) as exc:
+        raise Unreadable(str(exc), refused=True) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise Unreadable(getattr(exc, "strerror", None) or exc.__class__.__name__) from None
+
+
 def same_as_any(target: str, paths: Iterable[str]) -> bool:
     """Whether `target` names one of `paths`: same resolved path, or same device and inode (hard
     links, bind mounts); symbolic links followed. A target that does not exist yet can only match

@@ -124,8 +124,8 @@ def find(start: Path) -> Path | None:
 
 def _has_table(pyproject: Path) -> bool:
     try:
-        text = _read_text(pyproject)
-    except (OSError, UnicodeDecodeError, fileio.NotRegularFile, fileio.TooLarge):
+        text = fileio.read_text(str(pyproject), MAX_BYTES)
+    except fileio.Unreadable:
         return False
     # Most pyproject files are not ours: skip parsing them on every commit.
     return TABLE in text and _section(_parse(text, pyproject), pyproject, required=False) is not None
@@ -134,20 +134,12 @@ def _has_table(pyproject: Path) -> bool:
 def read(path: Path, shown: Path | None = None) -> dict[str, Any]:
     """The raw option table of a configuration file; errors name it as `shown` (as the user wrote it)."""
     shown = shown or path
-    try:
-        text = _read_text(path)
-    except FileNotFoundError:
-        raise ConfigError(f"{shown}: configuration file not found") from None
-    except (fileio.NotRegularFile, fileio.TooLarge) as exc:
-        raise ConfigError(f"{shown}: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{shown}: cannot read: {getattr(exc, 'strerror', None) or exc.__class__.__name__}") from None
+    try:  # a configuration file is small: a FIFO, a device or anything over MAX_BYTES is refused unopened
+        text = fileio.read_text(str(path), MAX_BYTES)
+    except fileio.Unreadable as exc:
+        reason = "configuration file not found" if exc.missing else str(exc) if exc.refused else f"cannot read: {exc}"
+        raise ConfigError(f"{shown}: {reason}") from None
     return _section(_parse(text, shown), shown, required=True) or {}
-
-
-def _read_text(path: Path) -> str:
-    """A configuration file is small: a FIFO, a device or anything over MAX_BYTES is refused unopened."""
-    return fileio.read_regular(str(path), MAX_BYTES).decode("utf-8")
 
 
 def _parse(text: str, path: Path) -> dict[str, Any]:

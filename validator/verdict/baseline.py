@@ -71,13 +71,11 @@ def load(path: Path) -> Counter[identity.Key]:
     from validator import fileio
 
     try:
-        text = fileio.read_regular(str(path), MAX_BYTES).decode("utf-8")
-    except FileNotFoundError:
-        raise BaselineError(f"{path}: baseline file not found (create it with --write-baseline)") from None
-    except (fileio.NotRegularFile, fileio.TooLarge) as exc:
-        raise BaselineError(f"{path}: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"{path}: cannot read the baseline: {getattr(exc, 'strerror', None) or exc}") from None
+        text = fileio.read_text(str(path), MAX_BYTES)
+    except fileio.Unreadable as exc:
+        reason = ("baseline file not found (create it with --write-baseline)" if exc.missing
+                  else str(exc) if exc.refused else f"cannot read the baseline: {exc}")
+        raise BaselineError(f"{path}: {reason}") from None
     try:
         baseline = Baseline.model_validate_json(text)
     except ValidationError as exc:
